@@ -85,6 +85,39 @@ def make_sparse_linear(n, d, n_informative, noise, rng):
     return X, X @ w + noise * rng.standard_normal(n), w
 
 
+def make_correlated_groups(n, noise, rng, n_groups=3, group_size=4, n_informative_groups=2,
+                           correlation=0.999):
+    """Linear regression whose inputs come in groups of near-copies of one hidden factor.
+
+    Each group g has a factor ``z_g ~ N(0, 1)``; its ``group_size`` inputs are
+    ``x_gj = sqrt(correlation) * z_g + sqrt(1 - correlation) * e_gj`` with ``e_gj ~ N(0, 1)``,
+    so every input has variance 1 and two inputs of one group have correlation ``correlation``.
+    The target is ``y = sum_g beta_g z_g + noise * eps`` with ``beta_g = 1`` for the first
+    ``n_informative_groups`` groups and 0 for the rest.
+
+    Returns:
+        ``(X, y, groups)``: X of shape (n, n_groups * group_size), y of shape (n,), and
+        ``groups`` of shape (n_groups * group_size,), the group index of each input column.
+
+    >>> X, y, groups = make_correlated_groups(5, 0.1, np.random.default_rng(0))
+    >>> X.shape, groups.tolist()
+    ((5, 12), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
+    """
+    n, noise = _n(n), _noise(noise)
+    n_groups, group_size = _n(n_groups, "n_groups"), _n(group_size, "group_size")
+    informative = _n(n_informative_groups, "n_informative_groups", least=0)
+    if informative > n_groups:
+        raise ValueError(f"n_informative_groups ({informative}) cannot exceed n_groups "
+                         f"({n_groups}).")
+    if not 0 <= correlation < 1:
+        raise ValueError(f"correlation must lie in [0, 1), got {correlation!r}.")
+    z = rng.standard_normal((n, n_groups))
+    e = rng.standard_normal((n, n_groups, group_size))
+    X = np.sqrt(correlation) * z[:, :, None] + np.sqrt(1.0 - correlation) * e
+    beta = np.r_[np.ones(informative), np.zeros(n_groups - informative)]
+    y = z @ beta + noise * rng.standard_normal(n)
+    return X.reshape(n, -1), y, np.repeat(np.arange(n_groups), group_size)
+
 def load_digits():
     """scikit-learn's bundled 8x8 digits: X (1797, 64) with pixel values 0…16, y (1797,) in 0…9.
 
