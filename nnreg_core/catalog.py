@@ -1,0 +1,168 @@
+"""The regularizers a dashboard or a sweep can pick by name, with their sliders.
+
+Each name maps to core regularizer objects built by :func:`make`. The *strength* is the one
+number a slider moves, in the convention its label names:
+
+============  =========================================  ======================================
+name          built as                                   strength (slider)
+============  =========================================  ======================================
+none          nothing                                    ignored
+l2            ``L2(lam)``: ``(λ/2)·Σw²``, grad ``λ·w``   λ
+l1            ``L1(lam)``: ``λ·Σ|w|``, grad ``λ·sign w`` λ
+elastic_net   ``ElasticNet`` from ``(α, l1_ratio r)``:   α (knob ``l1_ratio``)
+              ``α·r·Σ|w| + (α(1−r)/2)·Σw²``
+weight_decay  ``DecoupledWeightDecay(wd)``:              wd (equals L2's λ under plain SGD)
+              ``w -= lr·wd·w`` beside the step
+max_norm      ``MaxNorm(c)``: ``‖w_j‖₂ ≤ c`` per unit    c (smaller is stronger)
+dropout       ``Dropout(keep)``, inverted                keep probability (1 turns it off)
+noise         ``GaussianNoise(sigma)``: ``a + σ·ε``      σ (knob ``where``: input or hidden)
+============  =========================================  ======================================
+
+A strength may be an array of shape ``(K,)``: one value per model when K models train at once.
+
+>>> [type(r).__name__ for r in make("l2", 1e-3)]
+['L2']
+>>> make("dropout", 0.8)[0].keep
+0.8
+"""
+import numpy as np
+
+from .constraints import MaxNorm
+from .decay import DecoupledWeightDecay
+from .penalties import L1, L2, ElasticNet
+from .scope import check_strength
+from .stochastic import Dropout, GaussianNoise
+
+NAMES = ("none", "l2", "l1", "elastic_net", "weight_decay", "max_norm", "dropout", "noise")
+
+TITLES = {"none": "none", "l2": "L2", "l1": "L1", "elastic_net": "elastic net",
+          "weight_decay": "weight decay (decoupled)", "max_norm": "max-norm",
+          "dropout": "dropout", "noise": "Gaussian noise"}
+
+SLIDERS = {
+    "none": dict(min=0.0, max=1.0, value=0.0, log=False, label="no strength (no regularizer)",
+                 param=None),
+    "l2": dict(min=1e-5, max=1.0, value=1e-3, log=True, label="λ (L2, λ/2·Σw²)", param="lam"),
+    "l1": dict(min=1e-5, max=1e-1, value=1e-3, log=True, label="λ (L1, λ·Σ|w|)", param="lam"),
+    "elastic_net": dict(min=1e-5, max=1.0, value=1e-3, log=True,
+                        label="α (elastic net, α·r·Σ|w| + α(1−r)/2·Σw²)", param="alpha"),
+    "weight_decay": dict(min=1e-5, max=1.0, value=1e-3, log=True,
+                         label="wd (decoupled, w −= lr·wd·w)", param="wd"),
+    "max_norm": dict(min=0.1, max=10.0, value=3.0, log=True,
+                     label="c (max-norm, ‖w_j‖₂ ≤ c per unit)", param="c"),
+    "dropout": dict(min=0.1, max=1.0, value=0.8, log=False,
+                    label="keep probability (dropout, 1 = off)", param="keep"),
+    "noise": dict(min=1e-3, max=1.0, value=0.1, log=True, label="σ (Gaussian noise, a + σ·ε)",
+                  param="sigma"),
+}
+
+KNOBS = {"none": {}, "l2": {}, "l1": {}, "elastic_net": {"l1_ratio": 0.5},
+         "weight_decay": {}, "max_norm": {"layers": None}, "dropout": {"where": "hidden"},
+         "noise": {"where": "input"}}
+
+
+def check_name(name):
+    """Return ``name`` if it is in :data:`NAMES`, else raise a ValueError listing them."""
+    if name not in NAMES:
+        raise ValueError(f"unknown regularizer {name!r}; choose one of {', '.join(NAMES)}.")
+    return name
+
+
+def _knobs(name, strength, knobs):
+    """Merge the caller's knobs with the defaults; the main parameter may come as a knob."""
+    param = SLIDERS[name]["param"]
+    allowed = set(KNOBS[name]) | ({param} if param else set())
+    unknown = sorted(set(knobs) - allowed - {"keep", "c", "sigma", "l1_ratio", "where"})
+    if unknown:
+        raise ValueError(f"unknown knob(s) {unknown} for {name!r}; it takes "
+                         f"{sorted(allowed) or 'none'}.")
+    merged = {**KNOBS[name], **{k: v for k, v in knobs.items() if k in KNOBS[name]}}
+    if param in knobs:
+        if strength is not None:
+            raise ValueError(f"give the {name} strength once: as strength= or as {param}=, "
+                             "not both.")
+        strength = knobs[param]
+    if strength is None:
+        strength = SLIDERS[name]["value"]
+    return strength, merged
+
+
+def make(name, strength=None, lr=0.1, **knobs):
+    """Build the regularizers called ``name`` at ``strength``.
+
+    Args:
+        name: one of :data:`NAMES`.
+        strength: the slider's value (see the module table), a number or one per model
+            ``(K,)``; None takes the slider's default.
+        lr: the learning rate the regularizer will be used with; weight decay checks
+            ``lr·wd < 1``.
+        **knobs: the regularizer's own settings: ``l1_ratio`` (elastic net, 0…1),
+            ``where`` (dropout, noise: ``"input"`` or ``"hidden"``), ``layers`` (max-norm).
+            Knobs of other regularizers (``keep``, ``c``, ``sigma``, ``l1_ratio``, ``where``)
+            are ignored, so one dict of knobs can serve every name.
+
+    Returns:
+        A list of regularizer objects (empty for ``"none"``).
+
+    Raises:
+        ValueError: an unknown name or knob, or a strength out of range (the message says
+            which range).
+
+    >>> make("elastic_net", 0.5, l1_ratio=0.2)[0].l1
+    0.1
+    """
+    check_name(name)
+    strength, k = _knobs(name, strength, knobs)
+    if name == "none":
+        return []
+    if name == "l2":
+        return [L2(strength)]
+    if name == "l1":
+        return [L1(strength)]
+    if name == "elastic_net":
+        return [ElasticNet.from_alpha_l1_ratio(strength, k["l1_ratio"])]
+    if name == "weight_decay":
+        return [_weight_decay(strength, lr)]
+    if name == "max_norm":
+        return [MaxNorm(strength, layers=k["layers"])]
+    if name == "dropout":
+        return [Dropout(strength, where=k["where"])]
+    return [GaussianNoise(strength, where=k["where"])]
+
+
+def _weight_decay(wd, lr):
+    lr = check_strength(lr, "lr", positive=True)
+    wd = check_strength(wd, "weight decay wd")
+    if np.any(np.asarray(lr * np.asarray(wd)) >= 1):
+        raise ValueError(f"lr·wd must be < 1 (lr={lr:.3g}, wd={np.max(wd):.3g}): the decay "
+                         "would flip or zero every weight in one step; lower wd or the "
+                         "learning rate.")
+    return DecoupledWeightDecay(wd)
+
+
+def retune(regularizers, name, strength, lr=0.1, **knobs):
+    """Set a new strength on regularizers made by :func:`make`, in place (mid-run changes).
+
+    The training loop reads strengths at every step, so the change acts from the next step on.
+    The new value is validated first; on a ValueError nothing is changed.
+
+    >>> regs = make("l2", 1e-3)
+    >>> retune(regs, "l2", 0.1); regs[0].lam
+    0.1
+    """
+    fresh = make(name, strength, lr=lr, **knobs)
+    if len(fresh) != len(regularizers):
+        raise ValueError(f"these regularizers were not made as {name!r}.")
+    for old, new in zip(regularizers, fresh):
+        if type(old) is not type(new):
+            raise ValueError(f"{type(old).__name__} was not made as {name!r}.")
+        for attr in ("lam", "l1", "l2", "wd", "c", "keep", "sigma"):
+            if attr in new.__dict__:
+                setattr(old, attr, new.__dict__[attr])
+
+
+def describe(name, regularizers):
+    """A title for plots: the regularizers' own descriptions, or ``'no regularizer'``."""
+    if not regularizers:
+        return "no regularizer"
+    return "; ".join(r.describe() for r in regularizers)
