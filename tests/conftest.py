@@ -1,0 +1,31 @@
+"""Shared fixtures for the core's tests: small seeded data sets and a way to run to the end."""
+import numpy as np
+import pytest
+
+import nnreg_core as nc
+
+
+@pytest.fixture
+def moons():
+    """A small binary set (60 training points, 40 test points), fixed seed."""
+    return nc.load("moons", n_train=60, n_test=40, noise=0.25, seed=0)
+
+
+def final_params(model, params, X, y, **run_options):
+    """Train a :class:`nnreg_core.Run` to the end and return its parameters.
+
+    Evaluation is skipped (``evaluate_every`` = the number of epochs, no snapshots) because
+    these tests look at the weights only.
+    """
+    epochs = run_options.pop("epochs")
+    run = nc.Run(model, params, X, y, epochs=epochs, evaluate_every=epochs, snapshots=False,
+                 **run_options)
+    run.run_all()
+    assert run.stopped is None, run.message
+    return run.params
+
+
+def max_abs_diff(a, b, names=None):
+    """Largest ``|a[n] - b[n]|`` over the parameter names (all of ``a``'s by default)."""
+    names = list(a) if names is None else names
+    return max(float(np.max(np.abs(np.asarray(a[n]) - np.asarray(b[n])))) for n in names)
