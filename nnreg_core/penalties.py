@@ -163,3 +163,49 @@ class ElasticNet(Penalty):
         return (f"elastic net λ1={format_strength(self.l1)}, λ2={format_strength(self.l2)} "
                 f"(λ1·Σ|w| + λ2/2·Σw², {self.biases_note()})")
 
+
+
+def ridge_weights(X, y, lam, fit_intercept=True):
+    """Closed-form minimizer of the mean squared error plus L2, in this package's normalization.
+
+    Minimizes ``0.5 * mean_i (y_i - x_i . w - b)^2 + (lam / 2) * ||w||^2`` (CS231n's lambda, the
+    core's ``"mse"`` loss plus :class:`L2`, biases out): with centred ``Xc = X - mean(X)`` and
+    ``yc = y - mean(y)``,
+
+        w = (Xc^T Xc / n + lam * I)^{-1} Xc^T yc / n,    b = mean(y) - mean(X) . w
+
+    The intercept is not shrunk. Without an intercept, ``X`` and ``y`` are used uncentred and
+    ``b = 0``. (scikit-learn's ``Ridge(alpha)`` minimizes ``||y - Xw - b||^2 + alpha ||w||^2``:
+    the same solution with ``alpha = n * lam``.)
+
+    Args:
+        X: inputs, shape ``(n, d)``.
+        y: targets, shape ``(n,)``.
+        lam: strength >= 0, or one per model, shape ``(K,)``.
+        fit_intercept: fit an unpenalized bias ``b``.
+
+    Returns:
+        ``(w, b)``: ``w`` of shape ``(d,)`` and ``b`` a float; ``(K, d)`` and ``(K,)`` for K
+        strengths.
+
+    >>> w, b = ridge_weights([[1.0], [-1.0]], [3.0, 1.0], lam=1.0)
+    >>> w.tolist(), b
+    ([0.5], 2.0)
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.shape != (len(X),):
+        raise ValueError(f"X must be (n, d) and y (n,) with the same n; got X {X.shape}, "
+                         f"y {y.shape}.")
+    lams = check_strength(lam, "lam")
+    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
+    y_mean = y.mean() if fit_intercept else 0.0
+    Xc, yc = X - x_mean, y - y_mean
+    gram, moment = Xc.T @ Xc / len(X), Xc.T @ yc / len(X)
+    eye = np.eye(X.shape[1])
+    try:
+        w = np.array([np.linalg.solve(gram + l * eye, moment) for l in np.atleast_1d(lams)])
+    except np.linalg.LinAlgError:
+        raise ValueError("Xc^T Xc / n + lam I is singular: the inputs are collinear (or fewer "
+                         "samples than features); use lam > 0.") from None
+    b = y_mean - w @ x_mean
+    return (w, b) if np.ndim(lams) else (w[0], float(b[0]))
