@@ -1,0 +1,204 @@
+"""Drawing for the notebooks and dashboards (matplotlib; imported on demand, never by the core).
+
+Every function takes ``ax=None`` (None makes a new pyplot figure) and returns an object whose
+``update(...)`` changes its artists in place, so a slider or a training loop redraws without
+building a new figure. Axes carry units and the convention in use; fonts are large enough for a
+projector.
+
+- :func:`weight_histograms`: per-layer weight histograms on fixed bins, with exact-zero counts
+- :func:`loss_curves`: train/test data loss, the penalty, and their sum, gap shaded
+- :func:`accuracy_curves`, :func:`norm_curve`: accuracy and weight norm over epochs
+- :func:`decision_boundary` (2-D classification), :func:`regression_fit` (1-D regression)
+- :func:`regularization_path`: every weight against the strength
+"""
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
+
+from .viz_curves import AccuracyCurves, LossCurves, NormCurve, accuracy_curves, loss_curves, norm_curve
+from .viz_maps import DecisionBoundary, RegressionFit, decision_boundary, regression_fit
+from .viz_style import COLORS, FONT, LEGEND_FONT, label, new_axes
+
+__all__ = ["weight_histograms", "loss_curves", "accuracy_curves", "norm_curve",
+           "decision_boundary", "regression_fit", "regularization_path", "fixed_bins",
+           "WeightHistograms", "LossCurves", "AccuracyCurves", "NormCurve", "DecisionBoundary",
+           "RegressionFit", "RegularizationPath"]
+
+
+def weight_layers(weights):
+    """``{name: 1-D array}`` of the weight matrices in a dict (``W…`` keys), or of one array."""
+    if isinstance(weights, Mapping):
+        names = [n for n in weights if n.startswith("W")] or list(weights)
+        return {n: np.ravel(np.asarray(weights[n], dtype=float)) for n in names}
+    return {"weights": np.ravel(np.asarray(weights, dtype=float))}
+
+
+def fixed_bins(weights, n_bins=41, spread=2.0):
+    """Symmetric bin edges ``linspace(-m, m, n_bins + 1)`` with ``m = spread · max|w|``, rounded
+    up to a multiple of 0.5: room for weights to grow, and an odd ``n_bins`` puts 0 mid-bin.
+
+    >>> fixed_bins({"W1": np.array([0.3, -0.6])}, n_bins=3).tolist()
+    [-1.5, -0.5, 0.5, 1.5]
+    """
+    layers = weight_layers(weights)
+    biggest = max((float(np.max(np.abs(w), initial=0.0)) for w in layers.values()), default=0.0)
+    half = max(0.5, np.ceil(2 * spread * biggest) / 2)
+    return np.linspace(-half, half, n_bins + 1)
+
+
+class WeightHistograms:
+    """One histogram per layer on fixed bins and fixed x limits, with an exact-zero count.
+
+    Weights outside the bins are counted in the outermost bins. The y limit grows when a bin
+    outgrows it and never shrinks, unless ``ymax`` fixes it.
+    """
+
+    def __init__(self, weights, ax=None, bins=None, title=None, ymax=None):
+        layers = weight_layers(weights)
+        self.edges = fixed_bins(layers) if bins is None else np.asarray(bins, dtype=float)
+        if self.edges.ndim != 1 or len(self.edges) < 2 or np.any(np.diff(self.edges) <= 0):
+            raise ValueError("bins must be increasing bin edges, a 1-D array of length >= 2.")
+        self.axes = self._axes(ax, len(layers))
+        self.pooled = len(self.axes) == 1 and len(layers) > 1
+        self.fixed_ymax = ymax
+        centers, widths = (self.edges[1:] + self.edges[:-1]) / 2, np.diff(self.edges)
+        self.bars, self.zero_texts = [], []
+        for i, ax_ in enumerate(self.axes):
+            bars = ax_.bar(centers, np.zeros(len(centers)), width=widths, color=COLORS["train"],
+                           edgecolor="white", linewidth=0.5)
+            self.bars.append(bars)
+            self.zero_texts.append(ax_.text(0.03, 0.95, "", transform=ax_.transAxes, va="top",
+                                            fontsize=FONT - 1, color=COLORS["zero"]))
+            ax_.set_xlim(self.edges[0], self.edges[-1])
+            name = "all layers" if self.pooled else list(layers)[i]
+            label(ax_, self._title(name, layers, weights, title), "weight value", "count")
+        self.update(weights)
+
+    @staticmethod
+    def _axes(ax, n_layers):
+        if ax is None:
+            _, axes = plt.subplots(1, n_layers, figsize=(4.5 * n_layers, 4.5), layout="constrained",
+                                   squeeze=False)
+            return list(axes[0])
+        if isinstance(ax, Axes):
+            return [ax]
+        axes = list(ax)
+        if len(axes) != n_layers:
+            raise ValueError(f"give one axes per layer ({n_layers}) or a single axes; got "
+                             f"{len(axes)}.")
+        return axes
+
+    @staticmethod
+    def _title(name, layers, weights, title):
+        if title is not None:
+            return f"{title}: {name}" if len(layers) > 1 else title
+        if isinstance(weights, Mapping) and name in weights and np.ndim(weights[name]) == 2:
+            fan_in, fan_out = np.shape(weights[name])
+            return f"{name} ({fan_in}→{fan_out})"
+        return name
+
+    def update(self, weights):
+        """Recount for new weights and set the bar heights and zero counts in place."""
+        layers = weight_layers(weights)
+        groups = [np.concatenate(list(layers.values()))] if self.pooled else list(layers.values())
+        if len(groups) != len(self.axes):
+            raise ValueError(f"expected {len(self.axes)} layers, got {len(groups)}.")
+        self.counts, self.zeros = [], []
+        for ax_, bars, text, w in zip(self.axes, self.bars, self.zero_texts, groups):
+            clipped = np.clip(w, self.edges[0], self.edges[-1])
+            counts, _ = np.histogram(clipped, self.edges)
+            for patch, count in zip(bars.patches, counts):
+                patch.set_height(count)
+            zeros = int(np.sum(w == 0))
+            text.set_text(f"exact zeros: {zeros} / {w.size}")
+            self._fit_y(ax_, counts)
+            self.counts.append(counts)
+            self.zeros.append(zeros)
+        return self
+
+    def _fit_y(self, ax_, counts):
+        top = self.fixed_ymax if self.fixed_ymax is not None else ax_.get_ylim()[1]
+        if self.fixed_ymax is None and (counts.max(initial=0) > top / 1.15 or top <= 1):
+            top = 1.15 * max(counts.max(initial=0), 1)
+        ax_.set_ylim(0, top)
+
+
+def weight_histograms(weights, ax=None, bins=None, title=None, ymax=None):
+    """Histograms of the weights, one per layer, on fixed bins (shrinkage stays visible).
+
+    Args:
+        weights: ``{name: array}`` (the ``W…`` entries are drawn, one axes each) or one array.
+        ax: None (new figure, one axes per layer), one axes (all layers pooled), or one axes
+            per layer.
+        bins: bin edges; default :func:`fixed_bins` of these weights.
+        title: a title prefix.
+        ymax: fix the count axis to ``0…ymax`` (default: grows as needed, never shrinks).
+
+    Returns:
+        A :class:`WeightHistograms`; ``.update(weights)`` redraws, ``.counts`` and ``.zeros``
+        hold the numbers drawn.
+    """
+    return WeightHistograms(weights, ax, bins, title, ymax)
+
+
+class RegularizationPath:
+    """Every weight (one line each) against the strength; ``mark(s)`` shows the current one."""
+
+    def __init__(self, strengths, weights, ax=None, xlabel="λ", title=None):
+        strengths, weights = self._check(strengths, weights)
+        self.ax = new_axes(ax)
+        self.lines = self.ax.plot(strengths, weights, lw=1, alpha=0.6, color=COLORS["norm"])
+        if np.all(strengths > 0) and strengths.max() > 20 * strengths.min():
+            self.ax.set_xscale("log")
+        self.marker = self.ax.axvline(strengths[0], color=COLORS["zero"], lw=2, visible=False,
+                                      label="current strength")
+        self.ax.axhline(0, color="k", lw=1)
+        label(self.ax, title or "regularization path: every weight", xlabel, "weight value")
+        self.strengths = strengths
+
+    @staticmethod
+    def _check(strengths, weights):
+        strengths = np.asarray(strengths, dtype=float)
+        weights = np.asarray(weights, dtype=float)
+        if strengths.ndim != 1 or weights.ndim != 2 or len(weights) != len(strengths):
+            raise ValueError(f"weights must have shape (n_strengths, n_weights) = "
+                             f"({len(strengths)}, …); got {weights.shape}.")
+        return strengths, weights
+
+    def update(self, weights, strengths=None):
+        """Set new weights (same number of lines) and optionally new strengths."""
+        strengths, weights = self._check(self.strengths if strengths is None else strengths,
+                                         weights)
+        if weights.shape[1] != len(self.lines):
+            raise ValueError(f"expected {len(self.lines)} weights per strength, got "
+                             f"{weights.shape[1]}.")
+        for line, column in zip(self.lines, weights.T):
+            line.set_data(strengths, column)
+        self.strengths = strengths
+        self.ax.relim()
+        self.ax.autoscale_view()
+        return self
+
+    def mark(self, strength):
+        """Draw a vertical line at ``strength`` (the slider's value)."""
+        self.marker.set_xdata([strength, strength])
+        self.marker.set_visible(True)
+        return self
+
+
+def regularization_path(strengths, weights, ax=None, xlabel="λ", title=None):
+    """Plot each weight against the strength.
+
+    Args:
+        strengths: shape ``(n_strengths,)``; a log axis is used when they span > 20×.
+        weights: shape ``(n_strengths, n_weights)``, e.g. the flattened final weights of K
+            models trained at once.
+        ax: axes, or None for a new figure.
+        xlabel: the strength's name and convention, e.g. ``"λ (L2, λ/2·Σw²)"``.
+
+    Returns:
+        A :class:`RegularizationPath`.
+    """
+    return RegularizationPath(strengths, weights, ax, xlabel, title)

@@ -1,0 +1,124 @@
+"""Curves over epochs: losses (data loss, penalty and their sum apart), accuracy, weight norm.
+
+Each class draws once and changes its artists in place with ``update(history)``; ``history`` is
+a :class:`nnreg_core.train.History` or a dict of per-epoch arrays (see
+:func:`nnreg_core.viz_style.curve_data`).
+"""
+import numpy as np
+
+from .viz_style import COLORS, LEGEND_FONT, curve_data, label, new_axes, rescale, set_band
+
+LOSS_NAMES = {"binary_ce": "binary cross-entropy, nats", "softmax_ce": "cross-entropy, nats",
+              "mse": "½·squared error"}
+
+
+class _Curves:
+    """Lines over epochs for some fields, with the gap between two of them shaded."""
+
+    fields = ()
+    gap = None
+
+    def __init__(self, history, ax, epochs):
+        self.ax = new_axes(ax)
+        self.epochs = epochs
+        self.lines = {}
+        self.band = None
+        data = curve_data(history)
+        for field, (text, style) in self.styles().items():
+            self.lines[field] = self.ax.plot([], [], label=text, lw=2.5, **style)[0]
+        self.update(data)
+        self.ax.legend(fontsize=LEGEND_FONT, loc="upper right")
+
+    def styles(self):
+        raise NotImplementedError
+
+    def update(self, history):
+        """Redraw from ``history`` in place: set line data, reshade the gap, rescale."""
+        data = curve_data(history)
+        epoch = data["epoch"]
+        for field, line in self.lines.items():
+            values = data.get(field)
+            line.set_data(epoch, values if values is not None else np.full(len(epoch), np.nan))
+        low, high = (data.get(f) for f in self.gap) if self.gap else (None, None)
+        if low is not None and high is not None:
+            self.band = set_band(self.ax, self.band, epoch, low, high,
+                                 color=COLORS["test"], alpha=0.15, lw=0)
+        rescale(self.ax, self.epochs)
+        self.data = data
+        return self
+
+
+class LossCurves(_Curves):
+    """Train and test data loss, the penalty, and the objective ``data loss + penalty``.
+
+    The data losses never include the penalty (as in :class:`nnreg_core.train.EpochReport`);
+    the penalty is drawn on its own and added only in the objective line.
+    """
+
+    gap = ("train_loss", "test_loss")
+
+    def __init__(self, history, ax=None, epochs=None, loss="data loss", penalty_label=None):
+        self.penalty_label = penalty_label or "penalty"
+        super().__init__(history, ax, epochs)
+        unit = LOSS_NAMES.get(loss, loss)
+        label(self.ax, "losses: data loss and penalty apart", "epoch", f"loss ({unit})")
+
+    def styles(self):
+        return {"train_loss": ("train data loss", dict(color=COLORS["train"])),
+                "test_loss": ("test data loss", dict(color=COLORS["test"])),
+                "penalty": (self.penalty_label, dict(color=COLORS["penalty"], ls="--")),
+                "objective": ("objective = train data loss + penalty",
+                              dict(color=COLORS["objective"], ls=":"))}
+
+
+class AccuracyCurves(_Curves):
+    """Train and test accuracy (fraction correct), the gap shaded; y fixed to 0…1."""
+
+    gap = ("test_accuracy", "train_accuracy")
+
+    def __init__(self, history, ax=None, epochs=None):
+        super().__init__(history, ax, epochs)
+        self.ax.set_ylim(0, 1.02)
+        self.ax.set_autoscaley_on(False)
+        label(self.ax, "accuracy (gap shaded)", "epoch", "accuracy (fraction correct)")
+
+    def styles(self):
+        return {"train_accuracy": ("train accuracy", dict(color=COLORS["train"])),
+                "test_accuracy": ("test accuracy", dict(color=COLORS["test"]))}
+
+
+class NormCurve(_Curves):
+    """The L2 norm of all weight matrices, ``sqrt(Σ w²)`` over every ``W`` (biases out)."""
+
+    def __init__(self, history, ax=None, epochs=None):
+        super().__init__(history, ax, epochs)
+        label(self.ax, "weight norm (biases out)", "epoch", "‖W‖₂ = √(Σ w²)")
+
+    def styles(self):
+        return {"weight_norm": ("weight norm", dict(color=COLORS["norm"]))}
+
+
+def loss_curves(history, ax=None, epochs=None, loss="data loss", penalty_label=None):
+    """Train and test data loss, penalty and objective; test−train gap shaded.
+
+    Args:
+        history: a History or a dict of per-epoch arrays.
+        ax: axes to draw on; None makes a new figure.
+        epochs: fix the x range to ``0…epochs`` (live training fills it from the left).
+        loss: the MLP's loss name (``"binary_ce"``, ``"softmax_ce"``, ``"mse"``) for the unit.
+        penalty_label: legend text for the penalty, e.g. its convention ``"λ/2·Σw²"``.
+
+    Returns:
+        A :class:`LossCurves`; call ``.update(history)`` to redraw in place.
+    """
+    return LossCurves(history, ax, epochs, loss, penalty_label)
+
+
+def accuracy_curves(history, ax=None, epochs=None):
+    """Train and test accuracy over epochs; returns an :class:`AccuracyCurves`."""
+    return AccuracyCurves(history, ax, epochs)
+
+
+def norm_curve(history, ax=None, epochs=None):
+    """The weight norm ``sqrt(Σ w²)`` over epochs; returns a :class:`NormCurve`."""
+    return NormCurve(history, ax, epochs)
