@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import nnreg_core as nc
-from nnreg_core.exercises.noise import PLACEHOLDER, check_keras_sigma, check_noise_lambda
+from nnreg_core.exercises.noise import check_keras_sigma, check_noise_lambda
 from nnreg_core.penalties import ridge_weights
 
 
@@ -107,7 +107,7 @@ def test_noise_lambda_right_answer_passes():
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (None, PLACEHOLDER), (0.3, "σ itself"), (0.045, "1/2 twice"), (0.18, "by 2"),
+    (None, "Replace None"), (0.3, "σ itself"), (0.045, "1/2 twice"), (0.18, "by 2"),
     (-0.09, "negative"), (1.0, "Expand"), ("0.09x", "one number"), ([0.09], "one number"),
     (float("nan"), "finite"), (True, "one number"),
 ])
@@ -123,10 +123,17 @@ def test_keras_sigma_right_answer_passes():
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (None, PLACEHOLDER), (0.04, "variance"), (np.sqrt(0.02), "no 1/2"), (0.1, "wrong way"),
+    (None, "Replace None"), (0.04, "variance"), (np.sqrt(0.02), "no 1/2"), (0.1, "wrong way"),
     (-0.2, "negative"), (0.7, "solve for σ"),
 ])
 def test_keras_sigma_wrong_answers_are_told_why(answer, hint):
     message = check_keras_sigma(answer)
     assert not message.startswith("Correct")
     assert hint in message
+
+
+def test_checkers_print_the_message_they_return(capsys):
+    message = check_noise_lambda(0.3)
+    assert capsys.readouterr().out.strip() == message
+    message = check_keras_sigma(0.2)
+    assert capsys.readouterr().out.strip() == message

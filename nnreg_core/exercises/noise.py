@@ -1,6 +1,7 @@
 """Answer checkers for the notebook on Gaussian noise as a regularizer (08_noise).
 
-Each ``check_…`` function returns a message for the learner: ``"Correct: …"`` or what to look at.
+Each ``check_…`` function prints a message for the learner and returns it: ``"Correct: …"`` or
+what to look at; ``None`` asks for an answer.
 
 The fact they test: for a linear model ``x . w + b`` trained on the mean squared error
 ``0.5 * mean (y - x . w - b)^2`` with fresh input noise ``x -> x + sigma * eps``,
@@ -10,8 +11,7 @@ L2 in CS231n's form ``(lam / 2) * ||w||^2`` with ``lam = sigma^2``, bias not pen
 import numpy as np
 
 from ..conventions import convert
-
-PLACEHOLDER = "Replace None with your answer (a number)."
+from .overfitting import PLACEHOLDER, _say
 
 
 def _number(answer):
@@ -33,19 +33,8 @@ def _close(a, b):
     return bool(np.isclose(a, b, rtol=1e-3, atol=1e-12))
 
 
-def check_noise_lambda(answer, sigma=0.3):
-    """Which CS231n lambda matches input noise of standard deviation ``sigma``?
-
-    Args:
-        answer: the learner's lambda, in the form ``(lam / 2) * sum w^2`` (CS231n).
-        sigma: the noise standard deviation the question uses.
-
-    Returns:
-        A message: ``"Correct: …"`` or a hint. The right answer is ``sigma ** 2``.
-
-    >>> check_noise_lambda(0.09)[:8]
-    'Correct:'
-    """
+def _noise_lambda_message(answer, sigma):
+    """The feedback for :func:`check_noise_lambda`."""
     value = _number(answer)
     if isinstance(value, str):
         return value
@@ -68,22 +57,8 @@ def check_noise_lambda(answer, sigma=0.3):
             "(E[ε] = 0, E[εεᵀ] = I), and match the extra term with (λ/2)·||w||².")
 
 
-def check_keras_sigma(answer, keras_l2=0.02):
-    """Which noise sigma matches Keras ``regularizers.L2(l2=keras_l2)`` on the same model?
-
-    Keras writes the penalty as ``l2 * sum w^2`` (no 1/2), so ``sigma^2 / 2 = l2`` and
-    ``sigma = sqrt(2 * l2)``.
-
-    Args:
-        answer: the learner's sigma (a standard deviation, >= 0).
-        keras_l2: the Keras strength the question uses.
-
-    Returns:
-        A message: ``"Correct: …"`` or a hint.
-
-    >>> check_keras_sigma(0.2)[:8]
-    'Correct:'
-    """
+def _keras_sigma_message(answer, keras_l2):
+    """The feedback for :func:`check_keras_sigma`."""
     value = _number(answer)
     if isinstance(value, str):
         return value
@@ -104,3 +79,38 @@ def check_keras_sigma(answer, keras_l2=0.02):
         return "σ is a standard deviation: it cannot be negative."
     return ("Not yet. Write the noise penalty in Keras's form: (σ²/2)·Σw² = l2·Σw², "
             "then solve for σ.")
+
+
+def check_noise_lambda(answer, sigma=0.3):
+    """Which CS231n lambda matches input noise of standard deviation ``sigma``?
+
+    Args:
+        answer: the learner's lambda, in the form ``(lam / 2) * sum w^2`` (CS231n).
+        sigma: the noise standard deviation the question uses.
+
+    Returns:
+        The printed message: ``"Correct: …"`` or a hint. The right answer is ``sigma ** 2``.
+
+    >>> message = check_noise_lambda(0.09)
+    Correct: λ = σ² = 0.09. The cross term has mean 0 and E[(ε·w)²] = ||w||², so the noise adds (σ²/2)·||w||² to the loss.
+    """
+    return _say(_noise_lambda_message(answer, sigma))
+
+
+def check_keras_sigma(answer, keras_l2=0.02):
+    """Which noise sigma matches Keras ``regularizers.L2(l2=keras_l2)`` on the same model?
+
+    Keras writes the penalty as ``l2 * sum w^2`` (no 1/2), so ``sigma^2 / 2 = l2`` and
+    ``sigma = sqrt(2 * l2)``.
+
+    Args:
+        answer: the learner's sigma (a standard deviation, >= 0).
+        keras_l2: the Keras strength the question uses.
+
+    Returns:
+        The printed message: ``"Correct: …"`` or a hint.
+
+    >>> message = check_keras_sigma(None)
+    Replace None with your answer, then run the cell again.
+    """
+    return _say(_keras_sigma_message(answer, keras_l2))
