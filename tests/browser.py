@@ -1,0 +1,112 @@
+"""Drive a notebook in JupyterLab the way a person would, through Playwright.
+
+The page is opened on a :class:`lab_server.LabServer` (started with ``expose_app_in_browser`` so
+``window.jupyterapp`` is reachable), cells are run with the app's own ``notebook:run-all-cells``
+command, and sliders are moved with the keyboard on their handle.
+"""
+from lab_server import CHROMIUM_ARGS
+
+
+def launch_chromium(playwright, executable_path):
+    """Launch headless Chromium from ``executable_path`` through a started Playwright instance."""
+    return playwright.chromium.launch(executable_path=executable_path, args=CHROMIUM_ARGS,
+                                      headless=True)
+
+
+def open_notebook(page, server, name, timeout_ms=60_000):
+    """Open notebook ``name`` (relative to the server's root) and wait until its kernel is idle."""
+    page.goto(server.url(f"lab/tree/{name}"))
+    page.wait_for_function(
+        """(name) => {
+            const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            return widget && widget.context && widget.context.path === name && widget.sessionContext;
+        }""", arg=name, timeout=timeout_ms)
+    page.evaluate("""async () => {
+        const widget = window.jupyterapp.shell.currentWidget;
+        await widget.context.ready;
+        await widget.sessionContext.ready;
+    }""")
+    wait_for_idle_kernel(page, timeout_ms)
+
+
+def wait_for_idle_kernel(page, timeout_ms=60_000):
+    """Wait until the current notebook's kernel reports the status ``idle``."""
+    page.wait_for_function("""() => {
+        const session = window.jupyterapp.shell.currentWidget.sessionContext.session;
+        return session && session.kernel && session.kernel.status === 'idle';
+    }""", timeout=timeout_ms)
+
+
+def run_all_cells(page, timeout_ms=120_000):
+    """Clear every output, then run all cells through the app's command; return error outputs.
+
+    Returns:
+        A list of ``"ename: evalue"`` strings, one per error output; empty when all cells ran.
+    """
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    wait_for_idle_kernel(page, timeout_ms)
+    return page.evaluate("""() => {
+        const errors = [];
+        for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {
+            if (cell.model.type !== 'code') continue;
+            const outputs = cell.model.outputs;
+            for (let i = 0; i < outputs.length; i++) {
+                const output = outputs.get(i).toJSON();
+                if (output.output_type === 'error') errors.push(`${output.ename}: ${output.evalue}`);
+            }
+        }
+        return errors;
+    }""")
+
+
+def slider_labels(page):
+    """The label text of every ipywidgets slider on the page, in page order."""
+    return page.locator(".widget-slider .widget-label").all_inner_texts()
+
+
+def output_with_slider(page, label_pattern, timeout_ms=60_000):
+    """The first cell output area holding a slider whose label matches ``label_pattern``.
+
+    Args:
+        page: the Playwright page showing the notebook.
+        label_pattern: a compiled regular expression searched in the slider's label.
+        timeout_ms: how long to wait for the widget to render.
+
+    Raises:
+        AssertionError: no such slider rendered in time; the message lists the labels that exist.
+    """
+    label = page.locator(".widget-slider .widget-label", has_text=label_pattern)
+    output = page.locator(".jp-OutputArea-output", has=label).first
+    try:
+        output.wait_for(state="visible", timeout=timeout_ms)
+    except Exception as error:  # Playwright's TimeoutError
+        raise AssertionError(f"no slider labelled like {label_pattern.pattern!r} rendered; "
+                             f"slider labels on the page: {slider_labels(page)}") from error
+    return output
+
+
+def slider_in(output, label_pattern):
+    """The first slider in ``output`` whose label matches ``label_pattern``."""
+    label = output.page.locator(".widget-label", has_text=label_pattern)
+    return output.locator(".widget-slider", has=label).first
+
+
+def figure_in(output, selector=".jupyter-matplotlib-canvas-div", timeout_ms=60_000):
+    """The first figure element matching ``selector`` in ``output``, once it is visible."""
+    figure = output.locator(selector).first
+    figure.wait_for(state="visible", timeout=timeout_ms)
+    return figure
+
+
+def slider_readout(slider):
+    """The number shown in a slider's readout box (the widget's current value)."""
+    return float(slider.locator(".widget-readout").inner_text().strip())
+
+
+def press_slider_keys(slider, key="ArrowRight", presses=4):
+    """Focus the slider's handle and press ``key`` ``presses`` times, as a keyboard user would."""
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(presses):
+        handle.press(key)
