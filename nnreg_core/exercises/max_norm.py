@@ -1,0 +1,84 @@
+"""Answer checkers for the notebook on max-norm constraints (06). NumPy only.
+
+A max-norm constraint keeps the incoming weight vector of every unit inside a ball of radius c.
+With weights laid out ``W[fan_in, fan_out]`` (``z = a @ W + b``), unit j's incoming weights are
+the column ``W[:, j]``, and the projection is ``w_j <- w_j · min(1, c / ‖w_j‖₂)``.
+"""
+import numpy as np
+
+from ..constraints import MaxNorm, column_norms
+from .overfitting import PLACEHOLDER, _say
+
+
+def _test_matrix():
+    """A (5, 4) weight matrix with columns of norm 1, 2, 4, 8 and rows of other norms."""
+    W = np.random.default_rng(7).standard_normal((5, 4))
+    return W / column_norms(W) * np.array([1.0, 2.0, 4.0, 8.0])
+
+
+def _reference(W, c):
+    projected = {"W1": W.copy()}
+    MaxNorm(c).apply(projected)
+    return projected["W1"]
+
+
+def _rows_projected(W, c):
+    return _reference(W.T, c).T
+
+
+def _call(project, W, c):
+    """Run the learner's function on a copy of W; returns ``(result, problem)``."""
+    try:
+        return project(W.copy(), c), None
+    except Exception as err:  # the learner's code may fail in any way: report it
+        return None, f"Your function raised {type(err).__name__}: {err}"
+
+
+def check_max_norm_projection(project, c=3.0):
+    """Check a learner's ``project(W, c)``: returns W with every column's norm at most c.
+
+    Args:
+        project: a function ``(W of shape (fan_in, fan_out), c) -> array of the same shape``.
+        c: the bound used in the check.
+
+    >>> _ = check_max_norm_projection(lambda W, c: W * np.minimum(1, c / np.linalg.norm(W, axis=0)))
+    Correct: columns with norm above 3 now have norm 3; the others are unchanged.
+    """
+    if project is None:
+        return _say(PLACEHOLDER)
+    if not callable(project):
+        return _say("Give a function project(W, c), not a value: define it with def and pass "
+                    "its name.")
+    W = _test_matrix()
+    result, problem = _call(project, W, c)
+    if problem:
+        return _say(problem)
+    if result is None:
+        return _say("Your function returned None: return the projected array (the constraint "
+                    "in the core works in place, but here the result must be returned).")
+    result = np.asarray(result, dtype=float)
+    if result.shape != W.shape:
+        return _say(f"Your result has shape {result.shape}; it must keep W's shape {W.shape}.")
+    right = _reference(W, c)
+    if np.allclose(result, right, rtol=1e-9, atol=1e-12):
+        return _say(f"Correct: columns with norm above {c:g} now have norm {c:g}; the others "
+                    "are unchanged.")
+    norms = column_norms(W)
+    traps = [
+        (_rows_projected(W, c), "You bounded the rows. In W[fan_in, fan_out] a row holds one "
+                                "input's outgoing weights; a unit's incoming weights are a column: "
+                                "take the norm over axis=0."),
+        (W * (c / norms), "Every column now has norm exactly c, also those that were shorter. "
+                          "The constraint only shrinks columns whose norm exceeds c: scale by "
+                          "min(1, c / norm)."),
+        (W / norms, "The columns now have norm 1: scale to c, not to 1, and only when the norm "
+                    "exceeds c."),
+        (np.clip(W, -c, c), "np.clip bounds each weight on its own; max-norm bounds the length "
+                            "of each unit's whole weight vector, keeping its direction."),
+    ]
+    for wrong, message in traps:
+        if np.allclose(result, wrong, rtol=1e-9, atol=1e-12):
+            return _say(message)
+    got = column_norms(result)
+    return _say(f"Not quite. The column norms were {np.round(norms, 3).tolist()}; yours became "
+                f"{np.round(got, 3).tolist()}, expected {np.round(column_norms(right), 3).tolist()}.")
