@@ -9,11 +9,14 @@ pixels changed. Screenshots (before, after, their difference, and the whole page
 Select with ``python -m pytest -m browser``. Without Chromium or Playwright the tests skip with
 the install command; with ``CI=true`` they fail instead.
 """
+import contextlib
 import json
 import re
 import shutil
 import time
 from pathlib import Path
+
+import sys
 
 import nbformat
 import pytest
@@ -35,8 +38,6 @@ MIN_CHANGED_FRACTION = 0.01
 
 KEY_PRESSES = 4
 VIEWPORT = {"width": 1400, "height": 1000}
-
-pytestmark = pytest.mark.browser
 
 PROBE_SOURCE = '''\
 %matplotlib widget
@@ -83,14 +84,19 @@ def lab(tmp_path_factory):
     chromium = lab_server.require_browser_tools()
     from playwright.sync_api import sync_playwright
 
-    root = tmp_path_factory.mktemp("lab-root")
-    with lab_server.LabServer(root, tmp_path_factory.mktemp("lab-work")) as server:
-        with sync_playwright() as playwright:
+    server = lab_server.LabServer(tmp_path_factory.mktemp("lab-root"),
+                                  tmp_path_factory.mktemp("lab-work"))
+    try:
+        with server, sync_playwright() as playwright:
             chromium_browser = browser.launch_chromium(playwright, chromium)
             try:
                 yield server, chromium_browser
             finally:
                 chromium_browser.close()
+    finally:
+        if server.log_path.exists():
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(server.log_path, ARTIFACTS / "jupyter-lab.log")
 
 
 def new_artifacts_dir(name):
@@ -101,15 +107,26 @@ def new_artifacts_dir(name):
     return path
 
 
-def open_and_run(lab, notebook_name):
-    """Open a notebook of the server's root in a new page, run all cells, assert none failed."""
+@contextlib.contextmanager
+def notebook_page(lab, notebook_name, artifacts):
+    """A new page on a notebook of the server's root, all cells run without an error.
+
+    On any failure inside, the page is saved as ``page_on_failure.png`` in ``artifacts``; the page
+    is always closed.
+    """
     server, chromium_browser = lab
     page = chromium_browser.new_page(viewport=VIEWPORT)
     page.set_default_timeout(60_000)
-    browser.open_notebook(page, server, notebook_name)
-    errors = browser.run_all_cells(page)
-    assert not errors, f"cells of {notebook_name} raised: {errors}"
-    return page
+    try:
+        browser.open_notebook(page, server, notebook_name)
+        errors = browser.run_all_cells(page)
+        assert not errors, f"cells of {notebook_name} raised: {errors}"
+        yield page
+    except BaseException:
+        page.screenshot(path=artifacts / "page_on_failure.png")
+        raise
+    finally:
+        page.close()
 
 
 def move_slider_and_compare(page, output, slider, artifacts):
@@ -141,13 +158,13 @@ def move_slider_and_compare(page, output, slider, artifacts):
     return measured
 
 
+@pytest.mark.browser
 def test_probe_histogram_follows_its_slider_only(lab):
     """The harness itself: a slider wired to the histogram changes it; an unrelated one does not."""
     server, _ = lab
     nbformat.write(probe_notebook(), server.root_dir / "probe.ipynb")
     artifacts = new_artifacts_dir("probe")
-    page = open_and_run(lab, "probe.ipynb")
-    try:
+    with notebook_page(lab, "probe.ipynb", artifacts) as page:
         output = browser.output_with_slider(page, STRENGTH_LABEL)
         figure = browser.figure_in(output)
         settled = screenshots.wait_until_settled(figure)
@@ -162,22 +179,39 @@ def test_probe_histogram_follows_its_slider_only(lab):
         assert measured["value_after"] == pytest.approx(measured["value_before"] * 10), \
             "4 steps of 0.25 decades should multiply λ by 10"
         assert measured["changed_fraction"] >= MIN_CHANGED_FRACTION, measured
-    finally:
-        page.close()
 
 
+@pytest.mark.browser
 def test_dashboard_slider_redraws_histogram(lab):
     """The dashboard of the target notebook redraws its figure when the strength slider moves."""
     server, _ = lab
     assert TARGET_NOTEBOOK.exists(), f"{TARGET_NOTEBOOK.relative_to(REPO)} is missing"
     shutil.copy(TARGET_NOTEBOOK, server.root_dir / TARGET_NOTEBOOK.name)
     artifacts = new_artifacts_dir("dashboard")
-    page = open_and_run(lab, TARGET_NOTEBOOK.name)
-    try:
+    with notebook_page(lab, TARGET_NOTEBOOK.name, artifacts) as page:
         output = browser.output_with_slider(page, STRENGTH_LABEL)
         slider = browser.slider_in(output, STRENGTH_LABEL)
         measured = move_slider_and_compare(page, output, slider, artifacts)
         assert measured["value_after"] > measured["value_before"], measured
         assert measured["changed_fraction"] >= MIN_CHANGED_FRACTION, measured
-    finally:
-        page.close()
+
+
+@pytest.mark.parametrize("ci, outcome", [("", pytest.skip.Exception),
+                                         ("true", pytest.fail.Exception)], ids=["local", "ci"])
+def test_missing_chromium_names_the_install_command(monkeypatch, ci, outcome):
+    """No Chromium: skip with ``apt-get install chromium``, or fail with it under ``CI=true``."""
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setattr(lab_server, "find_chromium", lambda: None)
+    with pytest.raises(outcome, match="apt-get install chromium"):
+        lab_server.require_browser_tools()
+
+
+@pytest.mark.parametrize("ci, outcome", [("", pytest.skip.Exception),
+                                         ("true", pytest.fail.Exception)], ids=["local", "ci"])
+def test_missing_playwright_names_the_install_command(monkeypatch, ci, outcome):
+    """No Playwright: skip with ``pip install -r requirements.txt``, or fail under ``CI=true``."""
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setattr(lab_server, "find_chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # makes the import fail
+    with pytest.raises(outcome, match=r"pip install -r requirements\.txt"):
+        lab_server.require_browser_tools()
