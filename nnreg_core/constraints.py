@@ -61,7 +61,7 @@ class MaxNorm(Regularizer):
             W = params[name]
             c = per_model(self.c, W.ndim - 1)
             norms = column_norms(W)
-            scale = np.minimum(1.0, c / np.maximum(norms, np.finfo(W.dtype).tiny))
+            scale = c / np.maximum(norms, c)  # exactly 1 inside the ball (and for zero columns)
             W *= scale[..., None, :]
 
     def describe(self):
