@@ -1,8 +1,14 @@
-"""Shared fixtures for the core's tests: small seeded data sets and a way to run to the end."""
+"""Shared fixtures for the core's tests: small seeded data sets, a way to run to the end, and
+the hypothesis profile (reproducible: the same examples on every run, no database on disk)."""
 import numpy as np
 import pytest
+from hypothesis import settings
 
 import nnreg_core as nc
+
+settings.register_profile("nnreg", max_examples=40, deadline=None, derandomize=True,
+                          database=None)
+settings.load_profile("nnreg")
 
 
 @pytest.fixture
@@ -29,3 +35,4 @@ def max_abs_diff(a, b, names=None):
     """Largest ``|a[n] - b[n]|`` over the parameter names (all of ``a``'s by default)."""
     names = list(a) if names is None else names
     return max(float(np.max(np.abs(np.asarray(a[n]) - np.asarray(b[n])))) for n in names)
+
