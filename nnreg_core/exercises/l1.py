@@ -6,7 +6,7 @@ import numpy as np
 
 from ..decay import soft_threshold
 
-PLACEHOLDER = "Replace None with your answer"
+PLACEHOLDER = "Replace None with your answer, then run the cell again"
 
 #: The shrink question: plain SGD, learning rate and the L1 strength in the CS231n convention
 #: ``λ·Σ|w|`` (gradient ``λ·sign(w)``).

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..conventions import convert
 
-PLACEHOLDER = "Replace None with your answer"
+PLACEHOLDER = "Replace None with your answer, then run the cell again"
 
 #: The decay-factor question: PyTorch SGD ``weight_decay`` (``grad += wd·w``) at this learning
 #: rate, to be rewritten as ``w *= f`` before each plain-SGD step.
