@@ -62,7 +62,7 @@ class WeightHistograms:
             raise ValueError("bins must be increasing bin edges, a 1-D array of length >= 2.")
         self.axes = self._axes(ax, len(layers))
         self.pooled = len(self.axes) == 1 and len(layers) > 1
-        self.fixed_ymax = ymax
+        self.fixed_ymax = self._per_axes(ymax, len(self.axes))
         centers, widths = (self.edges[1:] + self.edges[:-1]) / 2, np.diff(self.edges)
         self.bars, self.zero_texts = [], []
         for i, ax_ in enumerate(self.axes):
@@ -91,6 +91,14 @@ class WeightHistograms:
         return axes
 
     @staticmethod
+    def _per_axes(ymax, n_axes):
+        if ymax is None or np.ndim(ymax) == 0:
+            return [ymax] * n_axes
+        if len(ymax) != n_axes:
+            raise ValueError(f"ymax needs one value per axes ({n_axes}), got {len(ymax)}.")
+        return list(ymax)
+
+    @staticmethod
     def _title(name, layers, weights, title):
         if title is not None:
             return f"{title}: {name}" if len(layers) > 1 else title
@@ -106,21 +114,23 @@ class WeightHistograms:
         if len(groups) != len(self.axes):
             raise ValueError(f"expected {len(self.axes)} layers, got {len(groups)}.")
         self.counts, self.zeros = [], []
-        for ax_, bars, text, w in zip(self.axes, self.bars, self.zero_texts, groups):
+        for ax_, bars, text, w, ymax in zip(self.axes, self.bars, self.zero_texts, groups,
+                                            self.fixed_ymax):
             clipped = np.clip(w, self.edges[0], self.edges[-1])
             counts, _ = np.histogram(clipped, self.edges)
             for patch, count in zip(bars.patches, counts):
                 patch.set_height(count)
             zeros = int(np.sum(w == 0))
             text.set_text(f"exact zeros: {zeros} / {w.size}")
-            self._fit_y(ax_, counts)
+            self._fit_y(ax_, counts, ymax)
             self.counts.append(counts)
             self.zeros.append(zeros)
         return self
 
-    def _fit_y(self, ax_, counts):
-        top = self.fixed_ymax if self.fixed_ymax is not None else ax_.get_ylim()[1]
-        if self.fixed_ymax is None and (counts.max(initial=0) > top / 1.15 or top <= 1):
+    @staticmethod
+    def _fit_y(ax_, counts, ymax):
+        top = ymax if ymax is not None else ax_.get_ylim()[1]
+        if ymax is None and (counts.max(initial=0) > top / 1.15 or top <= 1):
             top = 1.15 * max(counts.max(initial=0), 1)
         ax_.set_ylim(0, top)
 
@@ -134,7 +144,8 @@ def weight_histograms(weights, ax=None, bins=None, title=None, ymax=None):
             per layer.
         bins: bin edges; default :func:`fixed_bins` of these weights.
         title: a title prefix.
-        ymax: fix the count axis to ``0…ymax`` (default: grows as needed, never shrinks).
+        ymax: fix the count axis to ``0…ymax``, one number or one per axes (default: grows
+            as needed, never shrinks).
 
     Returns:
         A :class:`WeightHistograms`; ``.update(weights)`` redraws, ``.counts`` and ``.zeros``

@@ -8,7 +8,7 @@ import numpy as np
 
 from .viz_style import COLORS, LEGEND_FONT, curve_data, label, new_axes, rescale, set_band
 
-LOSS_NAMES = {"binary_ce": "binary cross-entropy, nats", "softmax_ce": "cross-entropy, nats",
+LOSS_NAMES = {"binary_ce": "binary CE, nats", "softmax_ce": "cross-entropy, nats",
               "mse": "½·squared error"}
 
 
@@ -61,13 +61,13 @@ class LossCurves(_Curves):
         self.penalty_label = penalty_label or "penalty"
         super().__init__(history, ax, epochs)
         unit = LOSS_NAMES.get(loss, loss)
-        label(self.ax, "losses: data loss and penalty apart", "epoch", f"loss ({unit})")
+        label(self.ax, "data loss, penalty, sum", "epoch", f"loss ({unit})")
 
     def styles(self):
         return {"train_loss": ("train data loss", dict(color=COLORS["train"])),
                 "test_loss": ("test data loss", dict(color=COLORS["test"])),
                 "penalty": (self.penalty_label, dict(color=COLORS["penalty"], ls="--")),
-                "objective": ("objective = train data loss + penalty",
+                "objective": ("objective = train data + penalty",
                               dict(color=COLORS["objective"], ls=":"))}
 
 

@@ -1,0 +1,137 @@
+"""The panels of a dashboard laid out on one figure, redrawn in place from a :class:`View`.
+
+Top row: one weight histogram per layer. Bottom row: losses (and accuracy for classifiers),
+the decision map (2-D classification) or the fit (1-D regression), the weight norm.
+"""
+import numpy as np
+
+from . import catalog, viz
+from .viz_style import TITLE_FONT
+
+PANELS = ("weights", "loss", "accuracy", "boundary", "norm")
+PENALTY_LABELS = {"l2": "penalty λ/2·Σw²", "l1": "penalty λ·Σ|w|",
+                  "elastic_net": "penalty α·r·Σ|w| + α(1−r)/2·Σw²"}
+
+
+def check_panels(panels):
+    """Return ``panels`` as a tuple, or raise a ValueError naming the unknown ones."""
+    panels = tuple(panels)
+    unknown = [p for p in panels if p not in PANELS]
+    if unknown or not panels:
+        raise ValueError(f"unknown panels {unknown}; choose from {PANELS}.")
+    return panels
+
+
+def penalty_label(name):
+    """Legend text for the penalty line: its formula, or why it is zero."""
+    if name in PENALTY_LABELS:
+        return PENALTY_LABELS[name]
+    return f"penalty (0: {catalog.TITLES[name]} adds no loss term)"
+
+
+def bottom_panels(panels, dataset):
+    """Which bottom-row panels this data set supports, in display order."""
+    chosen = []
+    for name in panels:
+        if name == "loss":
+            chosen.append("loss")
+            if dataset.task != "regression" and "accuracy" not in panels:
+                chosen.append("accuracy")
+        elif name == "accuracy" and dataset.task != "regression":
+            chosen.append("accuracy")
+        elif name == "boundary" and map_kind(dataset):
+            chosen.append("boundary")
+        elif name == "norm":
+            chosen.append("norm")
+    return chosen
+
+
+def map_kind(dataset):
+    """``"boundary"`` for 2-D classification, ``"fit"`` for 1-D regression, else None."""
+    d = dataset.n_features
+    if d == 2 and dataset.task != "regression":
+        return "boundary"
+    if d == 1 and dataset.task == "regression":
+        return "fit"
+    return None
+
+
+class Panels:
+    """Build the panels on ``fig`` (a Figure or SubFigure, cleared first) and draw views.
+
+    Args:
+        fig: the figure to draw on; it is reused, never replaced.
+        net: the MLP (its sizes name the layers).
+        dataset: the Dataset (points for the map, the task for accuracy).
+        view: the first :class:`nnreg_core.dashboard_train.View` to draw.
+        panels: names from :data:`PANELS`.
+        settings: the dashboard's settings (for titles).
+        bins: histogram bin edges (default: from the initial weights of ``settings.seed``).
+        ymax: per-layer fixed count limits for the histograms (scrub mode), or None.
+    """
+
+    def __init__(self, fig, net, dataset, view, panels, settings, bins=None, ymax=None):
+        fig.clear()
+        self.fig, self.settings = fig, settings
+        self.artists = {}
+        top = "weights" in panels
+        bottom = bottom_panels(panels, dataset)
+        self.title = fig.suptitle("", fontsize=TITLE_FONT + 1, y=0.985)
+        if top:
+            n_layers = len(view.weights)
+            gs = fig.add_gridspec(1, n_layers, left=0.06, right=0.985, top=0.88,
+                                  bottom=0.57 if bottom else 0.1, wspace=0.28)
+            axes = [fig.add_subplot(gs[0, i]) for i in range(n_layers)]
+            self.artists["weights"] = viz.weight_histograms(view.weights, ax=axes, bins=bins,
+                                                             ymax=ymax)
+        if bottom:
+            gs = fig.add_gridspec(1, len(bottom), left=0.06, right=0.985,
+                                  top=0.44 if top else 0.88, bottom=0.08, wspace=0.42)
+            for i, name in enumerate(bottom):
+                self.artists[name] = self._panel(name, fig.add_subplot(gs[0, i]), net, dataset,
+                                                 view)
+        self.draw(view)
+
+    def _panel(self, name, ax, net, dataset, view):
+        total = view.total
+        if name == "loss":
+            return viz.loss_curves(view.curves, ax=ax, epochs=total, loss=net.loss,
+                                   penalty_label=penalty_label(self.settings.regularizer))
+        if name == "accuracy":
+            return viz.accuracy_curves(view.curves, ax=ax, epochs=total)
+        if name == "norm":
+            return viz.norm_curve(view.curves, ax=ax, epochs=total)
+        if map_kind(dataset) == "fit":
+            return viz.regression_fit(net, view.params, dataset.X_train, dataset.y_train, ax=ax)
+        return viz.decision_boundary(net, view.params, dataset.X_train, dataset.y_train, ax=ax,
+                                     resolution=60)
+
+    def draw(self, view, heading=""):
+        """Update every panel in place from ``view``; ``heading`` goes into the title."""
+        for name, artist in self.artists.items():
+            if name == "weights":
+                artist.update(view.weights)
+            elif name == "boundary":
+                artist.update(view.params)
+            else:
+                artist.epochs = view.total
+                artist.update(view.curves)
+        self.title.set_text(heading or self.heading(view))
+
+    def heading(self, view):
+        """``'<regularizer, convention> · <data set> · epoch e / total'``."""
+        s = self.settings
+        regs = catalog.make(s.regularizer, view.strength, lr=s.lr, **s.knobs)
+        return (f"{catalog.describe(s.regularizer, regs)} · {s.dataset} · "
+                f"epoch {view.epoch}/{view.total}")
+
+
+def histogram_limits(views, edges):
+    """Per-layer count limits covering every view's histogram (1.15 × the tallest bin)."""
+    tops = None
+    for view in views:
+        counts = [np.histogram(np.clip(w.ravel(), edges[0], edges[-1]), edges)[0].max()
+                  for w in view.weights.values()]
+        tops = counts if tops is None else np.maximum(tops, counts)
+    return [1.15 * max(int(t), 1) for t in tops]
+
