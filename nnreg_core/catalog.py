@@ -8,7 +8,8 @@ name          built as                                   strength (slider)
 ============  =========================================  ======================================
 none          nothing                                    ignored
 l2            ``L2(lam)``: ``(λ/2)·Σw²``, grad ``λ·w``   λ
-l1            ``L1(lam)``: ``λ·Σ|w|``, grad ``λ·sign w`` λ
+l1            ``L1(lam)``: ``λ·Σ|w|``, grad ``λ·sign w`` λ (knob ``form``: ``"proximal"``
+              or ``ProximalL1(lam)``, soft threshold     gives exact zeros)
 elastic_net   ``ElasticNet`` from ``(α, l1_ratio r)``:   α (knob ``l1_ratio``)
               ``α·r·Σ|w| + (α(1−r)/2)·Σw²``
 weight_decay  ``DecoupledWeightDecay(wd)``:              wd (equals L2's λ under plain SGD)
@@ -28,7 +29,7 @@ A strength may be an array of shape ``(K,)``: one value per model when K models 
 import numpy as np
 
 from .constraints import MaxNorm
-from .decay import DecoupledWeightDecay
+from .decay import DecoupledWeightDecay, ProximalL1
 from .penalties import L1, L2, ElasticNet
 from .scope import check_strength
 from .stochastic import Dropout, GaussianNoise
@@ -56,7 +57,7 @@ SLIDERS = {
                   param="sigma"),
 }
 
-KNOBS = {"none": {}, "l2": {}, "l1": {}, "elastic_net": {"l1_ratio": 0.5},
+KNOBS = {"none": {}, "l2": {}, "l1": {"form": "subgradient"}, "elastic_net": {"l1_ratio": 0.5},
          "weight_decay": {}, "max_norm": {"layers": None}, "dropout": {"where": "hidden"},
          "noise": {"where": "input"}}
 
@@ -72,7 +73,7 @@ def _knobs(name, strength, knobs):
     """Merge the caller's knobs with the defaults; the main parameter may come as a knob."""
     param = SLIDERS[name]["param"]
     allowed = set(KNOBS[name]) | ({param} if param else set())
-    unknown = sorted(set(knobs) - allowed - {"keep", "c", "sigma", "l1_ratio", "where"})
+    unknown = sorted(set(knobs) - allowed - {"keep", "c", "sigma", "l1_ratio", "where", "form"})
     if unknown:
         raise ValueError(f"unknown knob(s) {unknown} for {name!r}; it takes "
                          f"{sorted(allowed) or 'none'}.")
@@ -118,7 +119,7 @@ def make(name, strength=None, lr=0.1, **knobs):
     if name == "l2":
         return [L2(strength)]
     if name == "l1":
-        return [L1(strength)]
+        return [_l1(strength, k["form"])]
     if name == "elastic_net":
         return [ElasticNet.from_alpha_l1_ratio(strength, k["l1_ratio"])]
     if name == "weight_decay":
@@ -128,6 +129,15 @@ def make(name, strength=None, lr=0.1, **knobs):
     if name == "dropout":
         return [Dropout(strength, where=k["where"])]
     return [GaussianNoise(strength, where=k["where"])]
+
+
+def _l1(lam, form):
+    """L1 as a subgradient penalty (``"subgradient"``) or a soft threshold (``"proximal"``)."""
+    if form == "proximal":
+        return ProximalL1(lam)
+    if form != "subgradient":
+        raise ValueError(f"L1 form must be 'subgradient' or 'proximal', got {form!r}.")
+    return L1(lam)
 
 
 def _weight_decay(wd, lr):
