@@ -64,7 +64,8 @@ def test_penalty_gradient_of_a_parameter_dict(penalty):
 
 
 @pytest.mark.parametrize("make", [lambda s: nc.L2(s), lambda s: nc.L1(s),
-                                  lambda s: nc.ElasticNet(s, 2 * s)], ids=["L2", "L1", "ElasticNet"])
+                                  lambda s: nc.ElasticNet(s, 2 * s)],
+                         ids=["L2", "L1", "ElasticNet"])
 def test_penalty_gradient_with_one_strength_per_model(make):
     penalty = make(np.array([0.0, 0.1, 0.5]))
     w = away_from_zero(np.random.default_rng(3), (K, 3, 2))
