@@ -17,27 +17,22 @@ CONTEXT = {"lr": 0.1, "n_train": 200, "batch_size": 20}
 EXACT_CONTEXT = {"lr": Fraction(1, 10), "n_train": 200, "batch_size": 20}
 
 
-def sgd_step_as_written(name, value, w, g, lr, n_train, batch_size):
-    """One plain-SGD step with L2 written as each source writes it; ``g`` is the mean data
-    gradient of the batch."""
-    steps = {
-        "cs231n": lambda: w - lr * (g + value * w),                   # loss += (λ/2)Σw²
-        "nielsen": lambda: w - lr * (g + (value / n_train) * w),      # C0 + (λ/2n)Σw²
-        "keras": lambda: w - lr * (g + 2 * value * w),                # loss += λΣw²
-        # scikit-learn: (Σ_batch grad + α w) / batch size
-        "sklearn_alpha": lambda: w - lr * (batch_size * g + value * w) / batch_size,
-        "pytorch_sgd": lambda: w - lr * (g + value * w),              # grad += wd·w
-        "adamw": lambda: w - lr * value * w - lr * g,                 # w -= lr·wd·w beside
-        "decay_factor": lambda: value * w - lr * g,                   # w *= f, then the step
-        "blog_decay": lambda: (w - value * w) - lr * g,               # w -= λw, then the step
-    }
-    return steps[name]()
+# One plain-SGD step with L2 written as each source writes it; g is the mean data gradient of
+# the batch: (v, w, g, lr, n_train, batch_size) -> new w.
+STEPS_AS_WRITTEN = {
+    "cs231n": lambda v, w, g, lr, n, m: w - lr * (g + v * w),             # loss += (λ/2)Σw²
+    "nielsen": lambda v, w, g, lr, n, m: w - lr * (g + (v / n) * w),      # C0 + (λ/2n)Σw²
+    "keras": lambda v, w, g, lr, n, m: w - lr * (g + 2 * v * w),          # loss += λΣw²
+    "sklearn_alpha": lambda v, w, g, lr, n, m: w - lr * (m * g + v * w) / m,  # (Σ grad + αw)/m
+    "pytorch_sgd": lambda v, w, g, lr, n, m: w - lr * (g + v * w),        # grad += wd·w
+    "adamw": lambda v, w, g, lr, n, m: w - lr * v * w - lr * g,           # w -= lr·wd·w beside
+    "decay_factor": lambda v, w, g, lr, n, m: v * w - lr * g,             # w *= f, then the step
+    "blog_decay": lambda v, w, g, lr, n, m: (w - v * w) - lr * g,         # w -= λw, then the step
+}
 
 
 def test_every_convention_is_written_out_here():
-    w = np.ones(1)
-    for name in NAMES:
-        sgd_step_as_written(name, 0.5, w, w, 0.1, 200, 20)
+    assert sorted(STEPS_AS_WRITTEN) == sorted(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -47,10 +42,11 @@ def test_converted_strength_gives_the_same_sgd_step(name):
     value = convention(name).typical
     lam = nc.convert(value, name, "cs231n", **CONTEXT)
     ours = w - CONTEXT["lr"] * (g + nc.L2(lam).grad(w))
-    written = sgd_step_as_written(name, value, w, g, **CONTEXT)
+    written = STEPS_AS_WRITTEN[name](value, w, g, CONTEXT["lr"], CONTEXT["n_train"],
+                                     CONTEXT["batch_size"])
     np.testing.assert_allclose(ours, written, rtol=1e-14, atol=1e-15)
     # Control: the strength matters at this size, so a wrong conversion would show.
-    assert np.max(np.abs(written - (w - CONTEXT["lr"] * g))) > 1e-6
+    assert np.max(np.abs(written - (w - CONTEXT["lr"] * g))) > 1e-7
 
 
 def start_value(name, context):
