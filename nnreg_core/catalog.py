@@ -8,7 +8,8 @@ name          built as                                   strength (slider)
 ============  =========================================  ======================================
 none          nothing                                    ignored
 l2            ``L2(lam)``: ``(λ/2)·Σw²``, grad ``λ·w``   λ
-l1            ``L1(lam)``: ``λ·Σ|w|``, grad ``λ·sign w`` λ (knob ``form``: ``"proximal"``
+l1            ``L1(lam)``: ``λ·Σ|w|``, grad ``λ·sign w`` λ (knob ``form="proximal"``:
+              or ``ProximalL1(lam)``, exact zeros) (knob ``form``: ``"proximal"``
               or ``ProximalL1(lam)``, soft threshold     gives exact zeros)
 elastic_net   ``ElasticNet`` from ``(α, l1_ratio r)``:   α (knob ``l1_ratio``)
               ``α·r·Σ|w| + (α(1−r)/2)·Σw²``
@@ -29,7 +30,7 @@ A strength may be an array of shape ``(K,)``: one value per model when K models 
 import numpy as np
 
 from .constraints import MaxNorm
-from .decay import DecoupledWeightDecay, ProximalL1
+from .decay import DecoupledWeightDecay, ProximalL1, ProximalL1
 from .penalties import L1, L2, ElasticNet
 from .scope import check_strength
 from .stochastic import Dropout, GaussianNoise
@@ -60,6 +61,10 @@ SLIDERS = {
 KNOBS = {"none": {}, "l2": {}, "l1": {"form": "subgradient"}, "elastic_net": {"l1_ratio": 0.5},
          "weight_decay": {}, "max_norm": {"layers": None}, "dropout": {"where": "hidden"},
          "noise": {"where": "input"}}
+
+
+SHARED_KNOBS = {"keep", "c", "sigma", "l1_ratio", "where", "form"}
+L1_FORMS = ("subgradient", "proximal")
 
 
 def check_name(name):
@@ -98,9 +103,11 @@ def make(name, strength=None, lr=0.1, **knobs):
         lr: the learning rate the regularizer will be used with; weight decay checks
             ``lr·wd < 1``.
         **knobs: the regularizer's own settings: ``l1_ratio`` (elastic net, 0…1),
-            ``where`` (dropout, noise: ``"input"`` or ``"hidden"``), ``layers`` (max-norm).
-            Knobs of other regularizers (``keep``, ``c``, ``sigma``, ``l1_ratio``, ``where``)
-            are ignored, so one dict of knobs can serve every name.
+            ``where`` (dropout, noise: ``"input"`` or ``"hidden"``), ``layers`` (max-norm),
+            ``form`` (L1: ``"subgradient"``, the coupled penalty, or ``"proximal"``, soft
+            thresholding after the step, which makes exact zeros). Knobs of other
+            regularizers (:data:`SHARED_KNOBS`) are ignored, so one dict of knobs can serve
+            every name.
 
     Returns:
         A list of regularizer objects (empty for ``"none"``).
@@ -138,6 +145,12 @@ def _l1(lam, form):
     if form != "subgradient":
         raise ValueError(f"L1 form must be 'subgradient' or 'proximal', got {form!r}.")
     return L1(lam)
+
+
+def _l1(lam, form):
+    if form not in L1_FORMS:
+        raise ValueError(f"L1 form must be one of {L1_FORMS}, got {form!r}.")
+    return L1(lam) if form == "subgradient" else ProximalL1(lam)
 
 
 def _weight_decay(wd, lr):

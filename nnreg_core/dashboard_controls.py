@@ -55,6 +55,8 @@ def make_controls(settings, own_data):
         "l1_ratio": W.FloatSlider(value=knobs.get("l1_ratio", 0.5), min=0, max=1, step=0.05,
                                   description="L1 ratio r (elastic net)", style=STYLE,
                                   layout=WIDE),
+        "form": W.Dropdown(options=list(catalog.L1_FORMS), value=knobs.get("form", "subgradient"),
+                           description="L1 form", style=STYLE),
         "where": W.Dropdown(options=["input", "hidden"], value=knobs.get("where", "hidden"),
                             description="acts on", style=STYLE),
         "lr": W.FloatLogSlider(value=settings.lr, min=-3, max=0, step=0.05, base=10,

@@ -19,9 +19,11 @@ from . import catalog
 from .dashboard_controls import strength_slider
 from .dashboard_train import LiveTraining
 
-WATCHED = ("regularizer", "strength", "l1_ratio", "where", "lr", "epochs", "dataset", "hidden")
-REBUILDS = ("regularizer", "dataset", "hidden")
-KNOB_CONTROLS = {"elastic_net": ("l1_ratio",), "dropout": ("where",), "noise": ("where",)}
+WATCHED = ("regularizer", "strength", "l1_ratio", "where", "form", "lr", "epochs", "dataset", "hidden")
+REBUILDS = ("regularizer", "form", "dataset", "hidden")
+KNOB_CONTROLS = {"elastic_net": ("l1_ratio",), "dropout": ("where",), "noise": ("where",),
+                 "l1": ("form",)}
+KNOB_NAMES = ("l1_ratio", "where", "form")
 
 
 class DashboardEvents:
@@ -58,10 +60,10 @@ class DashboardEvents:
     def _change(self, name, value):
         """Validate a new control value into the settings, then request the work it needs."""
         s = self.settings
-        if name in ("l1_ratio", "where"):
+        if name in KNOB_NAMES:
             new = s.changed(knobs={**s.knobs, name: value})
         elif name == "regularizer":
-            knobs = {k: v for k, v in s.knobs.items() if k == "l1_ratio"}
+            knobs = {k: v for k, v in s.knobs.items() if k in ("l1_ratio", "form")}
             knobs.update({k: v for k, v in catalog.KNOBS[value].items() if k == "where"})
             new = s.changed(regularizer=value, knobs=knobs,
                             strength=catalog.SLIDERS[value]["value"])
@@ -139,6 +141,8 @@ class DashboardEvents:
         self.drawn = view
         self.draw_count += 1
         self._flush_canvas()
+        if self.on_draw is not None:
+            self.on_draw()
 
     def _flush_canvas(self):
         if self.canvas is not None:
@@ -165,7 +169,7 @@ class DashboardEvents:
             self.ui.children = (self._control_box(),) + self.ui.children[1:]
 
     def _control_box(self):
-        names = [n for n in self.shown if n not in ("l1_ratio", "where")]
+        names = [n for n in self.shown if n not in KNOB_NAMES]
         if "strength" in names:
             at = names.index("strength") + 1
             names[at:at] = KNOB_CONTROLS.get(self.settings.regularizer, ())

@@ -10,7 +10,7 @@ from .viz_style import TITLE_FONT
 
 PANELS = ("weights", "loss", "accuracy", "boundary", "norm")
 PENALTY_LABELS = {"l2": "penalty λ/2·Σw²", "l1": "penalty λ·Σ|w|",
-                  "elastic_net": "penalty α·r·Σ|w| + α(1−r)/2·Σw²"}
+                  "elastic_net": "penalty αrΣ|w|+α(1−r)/2Σw²"}
 
 
 def check_panels(panels):
@@ -22,11 +22,13 @@ def check_panels(panels):
     return panels
 
 
-def penalty_label(name):
+def penalty_label(name, knobs=None):
     """Legend text for the penalty line: its formula, or why it is zero."""
+    if name == "l1" and (knobs or {}).get("form") == "proximal":
+        return "penalty = 0 (L1 acts by soft threshold)"
     if name in PENALTY_LABELS:
         return PENALTY_LABELS[name]
-    return f"penalty (0: {catalog.TITLES[name]} adds no loss term)"
+    return "penalty = 0 (no loss term)"
 
 
 def bottom_panels(panels, dataset):
@@ -44,6 +46,15 @@ def bottom_panels(panels, dataset):
         elif name == "norm":
             chosen.append("norm")
     return chosen
+
+
+def row_grid(fig, n, top, bottom, margin=0.95, gap=1.0):
+    """A one-row grid of ``n`` axes with room for labels fixed in inches, not fractions, so
+    that fonts fit whether the figure is full width or half of a side-by-side comparison."""
+    width = fig.bbox.width / fig.dpi
+    axis = max((width - margin - 0.2 - (n - 1) * gap) / n, 0.5)
+    return fig.add_gridspec(1, n, left=margin / width, right=1 - 0.2 / width, top=top,
+                            bottom=bottom, wspace=gap / axis)
 
 
 def map_kind(dataset):
@@ -79,14 +90,12 @@ class Panels:
         self.title = fig.suptitle("", fontsize=TITLE_FONT + 1, y=0.985)
         if top:
             n_layers = len(view.weights)
-            gs = fig.add_gridspec(1, n_layers, left=0.06, right=0.985, top=0.88,
-                                  bottom=0.57 if bottom else 0.1, wspace=0.28)
+            gs = row_grid(fig, n_layers, top=0.88, bottom=0.57 if bottom else 0.1)
             axes = [fig.add_subplot(gs[0, i]) for i in range(n_layers)]
             self.artists["weights"] = viz.weight_histograms(view.weights, ax=axes, bins=bins,
                                                              ymax=ymax)
         if bottom:
-            gs = fig.add_gridspec(1, len(bottom), left=0.06, right=0.985,
-                                  top=0.44 if top else 0.88, bottom=0.08, wspace=0.42)
+            gs = row_grid(fig, len(bottom), top=0.44 if top else 0.88, bottom=0.08)
             for i, name in enumerate(bottom):
                 self.artists[name] = self._panel(name, fig.add_subplot(gs[0, i]), net, dataset,
                                                  view)
@@ -96,7 +105,8 @@ class Panels:
         total = view.total
         if name == "loss":
             return viz.loss_curves(view.curves, ax=ax, epochs=total, loss=net.loss,
-                                   penalty_label=penalty_label(self.settings.regularizer))
+                                   penalty_label=penalty_label(self.settings.regularizer,
+                                                               self.settings.knobs))
         if name == "accuracy":
             return viz.accuracy_curves(view.curves, ax=ax, epochs=total)
         if name == "norm":

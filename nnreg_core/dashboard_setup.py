@@ -39,6 +39,9 @@ class Settings:
     def check(self):
         """Raise a ValueError naming the bad setting; return self when all are usable."""
         catalog.make(self.regularizer, self.strength, lr=self.lr, **self.knobs)
+        if self.dataset not in TASKS and self.dataset != OWN_DATA:
+            raise ValueError(f"unknown data set {self.dataset!r}; choose one of "
+                             f"{', '.join(TASKS)}, or pass X and y.")
         hidden = tuple(self.hidden)
         if not hidden or any(int(h) != h or h < 1 for h in hidden):
             raise ValueError(f"hidden must list layer widths >= 1, e.g. (16, 16); got {hidden}.")

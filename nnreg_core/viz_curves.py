@@ -64,10 +64,10 @@ class LossCurves(_Curves):
         label(self.ax, "data loss, penalty, sum", "epoch", f"loss ({unit})")
 
     def styles(self):
-        return {"train_loss": ("train data loss", dict(color=COLORS["train"])),
-                "test_loss": ("test data loss", dict(color=COLORS["test"])),
+        return {"train_loss": ("train (data loss)", dict(color=COLORS["train"])),
+                "test_loss": ("test (data loss)", dict(color=COLORS["test"])),
                 "penalty": (self.penalty_label, dict(color=COLORS["penalty"], ls="--")),
-                "objective": ("objective = train data + penalty",
+                "objective": ("train + penalty",
                               dict(color=COLORS["objective"], ls=":"))}
 
 

@@ -36,7 +36,7 @@ class DecisionBoundary:
         self.contour = None
         colors = CLASS_COLORS[np.asarray(y, dtype=int) % len(CLASS_COLORS)]
         self.ax.scatter(X[:, 0], X[:, 1], c=colors, s=22, edgecolors="k", linewidths=0.5)
-        label(self.ax, title or "decision boundary (train points)", "x₁", "x₂")
+        label(self.ax, title or "decision boundary", "x₁", "x₂")
         self.ax.grid(False)
         self.update(params)
 

@@ -25,7 +25,7 @@ from .viz import fixed_bins
 
 __all__ = ["Dashboard", "Comparison"]
 FIGSIZE, DPI = (15, 9), 72
-CONTROLS = ("regularizer", "strength", "l1_ratio", "where", "lr", "epochs", "dataset", "hidden",
+CONTROLS = ("regularizer", "strength", "l1_ratio", "where", "form", "lr", "epochs", "dataset", "hidden",
             "mid_run")
 
 
@@ -39,11 +39,12 @@ class Dashboard(DashboardEvents):
         panels: from ``("weights", "loss", "accuracy", "boundary", "norm")``; classifiers get
             an accuracy panel beside the loss.
         controls: which controls to show, from :data:`CONTROLS` (all exist in
-            :attr:`controls`); the knobs l1_ratio/where show for the regularizers using them.
+            :attr:`controls`); the knobs (l1_ratio, where, form) show beside the strength for
+            the regularizers that use them.
         mode: ``"live"`` (animate one run) or ``"scrub"`` (train a whole path of strengths
             once, then redraw from that cache).
         X, y: a learner's own arrays instead of a named data set.
-        knobs: the regularizer's own settings (``l1_ratio``, ``where``, ``layers``).
+        knobs: the regularizer's own settings (``l1_ratio``, ``where``, ``form``, ``layers``).
         frame_epochs: epochs trained per animation frame.
         figsize: figure size in inches.
 
@@ -69,6 +70,7 @@ class Dashboard(DashboardEvents):
                                  batch_size, seed, n_train).check()
         self.frame_epochs, self.shown = int(frame_epochs), tuple(controls)
         self.draw_count, self.drawn, self.path, self._stale_path = 0, None, None, True
+        self.on_draw = None
         self.figure = Figure(figsize=figsize, dpi=DPI)
         self.canvas = live_canvas(self.figure)
         self.output = W.Output() if self.canvas is None else None
@@ -118,9 +120,13 @@ class Dashboard(DashboardEvents):
     def static_figure(self):
         """The current state drawn on a new pyplot Figure (show it with ``plt.show()``)."""
         fig = plt.figure(figsize=self.figure.get_size_inches(), dpi=100)
-        Panels(fig, self.training.net, self.dataset, self._view(), self.panel_names, self.settings,
-               bins=self.bins, ymax=self._ymax())
+        self.draw_on(fig)
         return fig
+
+    def draw_on(self, fig):
+        """Draw the current state's panels on ``fig`` (a Figure or SubFigure, cleared)."""
+        return Panels(fig, self.training.net, self.dataset, self._view(), self.panel_names,
+                      self.settings, bins=self.bins, ymax=self._ymax())
 
     def use_data(self, X, y, task=None):
         """Switch to a learner's own arrays; refuse unusable ones with a message (returns bool)."""
