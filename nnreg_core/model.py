@@ -45,6 +45,33 @@ def activation_grad(h, name):
     return h * (1.0 - h)
 
 
+def activate_in_place(z, name):
+    """:func:`activate` written into ``z`` itself (the same operations, so the same bits)."""
+    if name == "tanh":
+        return np.tanh(z, out=z)
+    if name == "relu":
+        return np.maximum(z, 0.0, out=z)
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
+
+
+def times_activation_grad(da, h, name):
+    """``da * activation_grad(h, name)``, computed into ``da`` (the same values, fewer copies)."""
+    if name == "relu":
+        return np.multiply(da, h > 0, out=da)
+    if name == "tanh":
+        slope = h * h
+        np.subtract(1.0, slope, out=slope)
+    else:
+        slope = 1.0 - h
+        slope *= h
+    da *= slope
+    return da
+
+
 def swap_last(a):
     """Transpose the last two axes: ``(…, n, d) -> (…, d, n)``."""
     return np.swapaxes(a, -1, -2)
@@ -81,6 +108,7 @@ class MLP:
             raise ValueError("softmax_ce needs one output unit per class (at least 2).")
         self.sizes, self.activation, self.loss = sizes, activation, loss
         self.n_layers = len(sizes) - 1
+        self.layer_names = tuple((f"W{i}", f"b{i}") for i in range(1, self.n_layers + 1))
 
     def __repr__(self):
         return f"MLP(sizes={self.sizes}, activation={self.activation!r}, loss={self.loss!r})"
@@ -182,21 +210,26 @@ class MLP:
             ``(out, cache)``: outputs of shape ``(n, n_outputs)`` or ``(K, n, n_outputs)``
             (probabilities for the cross-entropy losses), and what :meth:`backward` needs.
         """
-        k = self.n_models(params)
-        inputs_noise = [p for p in perturbations if p.where == "input"]
-        hidden_noise = [p for p in perturbations if p.where == "hidden"]
         a = X
-        if inputs_noise and k is not None:
-            a = np.broadcast_to(X, (k,) + X.shape)
-        for p in inputs_noise:
-            a, _ = p.forward(a, rng)
+        inputs_noise = hidden_noise = ()
+        if perturbations:
+            inputs_noise = [p for p in perturbations if p.where == "input"]
+            hidden_noise = [p for p in perturbations if p.where == "hidden"]
+            k = self.n_models(params)
+            if inputs_noise and k is not None:
+                a = np.broadcast_to(X, (k,) + X.shape)
+            for p in inputs_noise:
+                a, _ = p.forward(a, rng)
         inputs, hidden, states = [], [], []
-        for i in range(1, self.n_layers + 1):
+        last = self.n_layers - 1
+        for i, (w_name, b_name) in enumerate(self.layer_names):
             inputs.append(a)
-            z = a @ params[f"W{i}"] + params[f"b{i}"][..., None, :]
-            if i == self.n_layers:
+            z = a @ params[w_name]
+            b = params[b_name]
+            z += b if b.ndim == 1 else b[:, None, :]
+            if i == last:
                 break
-            h = activate(z, self.activation)
+            h = activate_in_place(z, self.activation)
             hidden.append(h)
             layer_states = []
             for p in hidden_noise:
@@ -204,7 +237,7 @@ class MLP:
                 layer_states.append((p, state))
             states.append(layer_states)
             a = h
-        out = self.output(z)
+        out = self.output_in_place(z)
         return out, (inputs, hidden, states, out)
 
     def output(self, z):
@@ -215,6 +248,17 @@ class MLP:
             return _sigmoid(z)
         e = np.exp(z - z.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
+
+    def output_in_place(self, z):
+        """:meth:`output` computed into ``z`` itself (the same operations, so the same bits)."""
+        if self.loss == "mse":
+            return z
+        if self.loss == "binary_ce":
+            return activate_in_place(z, "sigmoid")
+        z -= z.max(axis=-1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=-1, keepdims=True)
+        return z
 
     def backward(self, params, cache, T):
         """Gradients of the mean data loss with respect to every parameter.
@@ -227,19 +271,30 @@ class MLP:
         Returns:
             A dict with the same keys and shapes as ``params``.
         """
+        return self.backward_into(params, cache, T, {})
+
+    def backward_into(self, params, cache, T, grads):
+        """:meth:`backward`, writing into the arrays already in ``grads`` (same keys and shapes
+        as ``params``, e.g. views into one buffer); missing ones are created. Returns ``grads``.
+        """
         inputs, hidden, states, out = cache
-        dz = (out - T) / T.shape[0]
-        grads = {}
+        dz = out - T
+        dz /= T.shape[0]
         for i in range(self.n_layers, 0, -1):
+            w_name, b_name = self.layer_names[i - 1]
             a = inputs[i - 1]
-            grads[f"W{i}"] = swap_last(a) @ dz
-            grads[f"b{i}"] = dz.sum(axis=-2)
+            a_t = a.T if a.ndim == 2 else swap_last(a)
+            grads[w_name] = np.matmul(a_t, dz, out=grads.get(w_name))
+            grads[b_name] = np.add.reduce(dz, axis=-2, out=grads.get(b_name))
             if i == 1:
                 break
-            da = dz @ swap_last(params[f"W{i}"])
+            w = params[w_name]
+            da = dz @ (w.T if w.ndim == 2 else swap_last(w))
             for p, state in reversed(states[i - 2]):
                 da = p.backward(da, state)
-            dz = da * activation_grad(hidden[i - 2], self.activation)
+            if not isinstance(da, np.ndarray) or da.base is not None or not da.flags.writeable:
+                da = np.array(da)
+            dz = times_activation_grad(da, hidden[i - 2], self.activation)
         return grads
 
     def data_loss(self, out, T):

@@ -32,6 +32,14 @@ class Optimizer:
         """Return ``(delta, new_state)``; ``delta`` has the keys and shapes of ``grads``."""
         raise NotImplementedError
 
+    def update_owned(self, grads, state):
+        """:meth:`update` for a caller that owns ``grads`` and lets them be overwritten.
+
+        The training loop uses it; optimizers may compute ``delta`` into the gradient arrays
+        instead of allocating new ones. The values are those of :meth:`update`.
+        """
+        return self.update(grads, state)
+
     def describe(self):
         return f"{type(self).__name__}(lr={self.lr:.3g})"
 
@@ -47,6 +55,14 @@ class SGD(Optimizer):
     def update(self, grads, state):
         lr = self.lr
         return {name: -lr * g for name, g in grads.items()}, state
+
+    def update_owned(self, grads, state):
+        if type(self).update is not SGD.update:
+            return self.update(grads, state)
+        minus_lr = -self.lr
+        for g in grads.values():
+            g *= minus_lr
+        return grads, state
 
 
 class Momentum(Optimizer):

@@ -14,11 +14,14 @@ A :class:`Run` is an iterator of :class:`EpochReport`; plots and dashboards cons
 at a time. Strengths and the learning rate are read at every step, so changing them mid-run
 (``l2.lam = 0.1``) acts from the next step on, without restarting.
 """
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .model import select_model
+from .optim import SGD
+from .packed import Packed, can_pack
 from .scope import Regularizer
 
 KINDS = ("forward", "gradient", "decay", "constraint")
@@ -82,23 +85,78 @@ def step(model, params, opt_state, X, T, optimizer, groups, rng):
 
     ``groups`` is :func:`group` of the regularizers. Order: see the module docstring.
     """
+    out = update(model, params, opt_state, X, T, optimizer, groups, rng)
+    return model.data_loss(out, T)
+
+
+def update(model, params, opt_state, X, T, optimizer, groups, rng):
+    """The work of :func:`step` without the loss: returns the network's output on the batch.
+
+    The gradients are the step's own, so the optimizer may overwrite them
+    (:meth:`~nnreg_core.optim.Optimizer.update_owned`).
+    """
     out, cache = model.forward(params, X, groups["forward"], rng)
     grads = model.backward(params, cache, T)
     for penalty in groups["gradient"]:
         penalty.add_grad(grads, params)
-    delta, opt_state = optimizer.update(grads, opt_state)
+    delta, opt_state = optimizer.update_owned(grads, opt_state)
     lr = optimizer.lr
-    for decay in groups["decay"]:
+    decays = groups["decay"]
+    for decay in decays:
         if decay.stage == "before":
             decay.apply(params, lr)
     for name, d in delta.items():
         params[name] += d
-    for decay in groups["decay"]:
+    for decay in decays:
         if decay.stage == "after":
             decay.apply(params, lr)
     for constraint in groups["constraint"]:
         constraint.apply(params)
-    return model.data_loss(out, T)
+    return out
+
+
+def packed_update(model, packed, grads, opt_state, X, T, optimizer, groups, rng):
+    """:func:`update` on packed parameters and gradients (:mod:`nnreg_core.packed`).
+
+    The same operations on every element in the same order, so the same results; penalties and
+    decays act on the weight block at once, and plain SGD updates every parameter in one go.
+    """
+    params = packed.views
+    out, cache = model.forward(params, X, groups["forward"], rng)
+    model.backward_into(params, cache, T, grads.views)
+    for penalty in groups["gradient"]:
+        penalty.add_grad(grads.groups, packed.groups)
+    whole = type(optimizer) is SGD
+    delta, opt_state = optimizer.update_owned({"all": grads.flat} if whole else grads.views,
+                                              opt_state)
+    lr = optimizer.lr
+    decays = groups["decay"]
+    for decay in decays:
+        if decay.stage == "before":
+            decay.apply(packed.groups, lr)
+    if whole:
+        packed.flat += delta["all"]
+    else:
+        for name, d in delta.items():
+            params[name] += d
+    for decay in decays:
+        if decay.stage == "after":
+            decay.apply(packed.groups, lr)
+    for constraint in groups["constraint"]:
+        constraint.apply(params)
+    return out
+
+
+def loss_is_finite(model, out, T):
+    """Whether the batch data loss of ``out`` is finite (for every model), computed cheaply.
+
+    For the cross-entropy losses the outputs are probabilities, in [0, 1] or NaN, and the loss
+    clips them away from 0 before the log: it is finite exactly when no output is NaN, which one
+    sum tells. For ``mse`` the loss itself is computed.
+    """
+    if model.loss == "mse":
+        return bool(np.all(np.isfinite(model.data_loss(out, T))))
+    return math.isfinite(out.sum())
 
 
 def weight_summary(params):
@@ -161,6 +219,8 @@ class Run:
         self.patience = None if patience is None else _positive_int(patience, "patience")
         self.evaluate_every = _positive_int(evaluate_every, "evaluate_every")
         self.snapshots = bool(snapshots)
+        self.packed = self.grads = None
+        self._pack()
         self.opt_state = optimizer.init(self.params)
         self.history = History()
         self.epoch = 0
@@ -195,22 +255,37 @@ class Run:
         return select_model(self.params, k)
 
     # ------------------------------------------------------------------ internals
+    def _pack(self):
+        """Pack the parameters into one array (:mod:`nnreg_core.packed`) when the step allows it.
+
+        ``self.params`` keeps its dict and names; its arrays become views into the packing.
+        """
+        if can_pack(self.model, self.params, self.groups):
+            self.packed = Packed(self.params)
+            self.packed.point(self.params)
+            self.grads = Packed(like=self.packed)
+        else:
+            self.packed = self.grads = None
+
     def _train_epoch(self):
         n, bs = len(self.X_train), self.batch_size
-        order = self.rng.permutation(n) if self.shuffle else None
-        finite = True
+        X_all, T_all = self.X_train, self.T_train
+        if self.shuffle:
+            order = self.rng.permutation(n)
+            X_all, T_all = X_all[order], T_all[order]
+        if self.packed is None or not self.packed.holds(self.params):
+            self._pack()  # params were replaced between epochs (or cannot be packed)
+        model, params, groups, optimizer = self.model, self.params, self.groups, self.optimizer
         for start in range(0, n, bs):
-            if order is None:
-                X, T = self.X_train[start:start + bs], self.T_train[start:start + bs]
+            X, T = X_all[start:start + bs], T_all[start:start + bs]
+            if self.packed is None:
+                out = update(model, params, self.opt_state, X, T, optimizer, groups, self.rng)
             else:
-                idx = order[start:start + bs]
-                X, T = self.X_train[idx], self.T_train[idx]
-            loss = step(self.model, self.params, self.opt_state, X, T, self.optimizer,
-                        self.groups, self.rng)
-            if not np.all(np.isfinite(loss)):
-                finite = False
-                break
-        return finite
+                out = packed_update(model, self.packed, self.grads, self.opt_state, X, T,
+                                    optimizer, groups, self.rng)
+            if not loss_is_finite(model, out, T):
+                return False
+        return True
 
     def _weights_finite(self):
         return all(np.all(np.isfinite(p)) and np.max(np.abs(p), initial=0.0) < MAX_WEIGHT

@@ -1,0 +1,100 @@
+"""Parameters packed into one array, so that a training step updates them in a few operations.
+
+A small network's step is bound by the number of NumPy calls, not by arithmetic: adding the L2
+gradient, scaling by the learning rate and adding the result to the weights cost one call per
+parameter array each. Packed, all weights lie in one block of one array and all biases in the
+next, and the named arrays ``W1, b1, …`` are views into it. Element-wise work then runs once over
+the block, with the same arithmetic on every element, so the results are bit for bit those of
+the per-array loop.
+
+Layout of ``flat`` (shape ``(n_total,)``, or ``(K, n_total)`` with a model axis)::
+
+    [ W1 raveled | W2 raveled | … | b1 | b2 | … ]
+      ---------- "W" --------     --- "b" ---
+
+``groups`` names the two blocks ``{"W": …, "b": …}``: a regularizer that acts element-wise on the
+parameters its :meth:`~nnreg_core.scope.Regularizer.names` selects (weights, and biases when
+asked) acts on the whole block at once.
+"""
+import numpy as np
+
+from .model import MLP
+from .scope import Regularizer, has_model_axis
+
+ELEMENTWISE_MODULES = ("nnreg_core.penalties", "nnreg_core.decay")
+
+
+class Packed:
+    """One array holding every parameter, with per-name views and the two blocks ``W``, ``b``.
+
+    Args:
+        params: a parameter dict of one float dtype, with or without a model axis. Its arrays
+            are copied in.
+        like: a :class:`Packed` whose layout to copy, with its values left uninitialized (for
+            gradient buffers); then ``params`` is ignored.
+    """
+
+    def __init__(self, params=None, like=None):
+        if like is not None:
+            self.order, self.lead, self.shapes = like.order, like.lead, like.shapes
+            self.n_weights = like.n_weights
+            self.flat = np.empty_like(like.flat)
+        else:
+            self._layout(params)
+        self.views = {}
+        offset = 0
+        for name in self.order:
+            shape = self.shapes[name]
+            size = int(np.prod(shape[len(self.lead):], dtype=int))
+            view = self.flat[..., offset:offset + size].reshape(shape)
+            if not np.shares_memory(view, self.flat):
+                raise ValueError(f"cannot pack {name} of shape {shape} as a view.")
+            self.views[name] = view
+            offset += size
+        self.groups = {"W": self.flat[..., :self.n_weights], "b": self.flat[..., self.n_weights:]}
+        if like is None:
+            for name in self.order:
+                self.views[name][...] = params[name]
+
+    def _layout(self, params):
+        weights = [n for n in params if n.startswith("W")]
+        self.order = weights + [n for n in params if not n.startswith("W")]
+        first = params[weights[0]]
+        self.lead = first.shape[:1] if has_model_axis(weights[0], first) else ()
+        self.shapes = {n: params[n].shape for n in self.order}
+        self.n_weights = sum(int(np.prod(params[n].shape[len(self.lead):], dtype=int))
+                             for n in weights)
+        total = sum(int(np.prod(params[n].shape[len(self.lead):], dtype=int))
+                    for n in self.order)
+        self.flat = np.empty(self.lead + (total,), dtype=first.dtype)
+
+    def holds(self, params):
+        """Whether ``params`` still maps every name to this packing's own view."""
+        return len(params) == len(self.views) and all(
+            params.get(name) is view for name, view in self.views.items())
+
+    def point(self, params):
+        """Make ``params`` map every name to this packing's view (the dict is changed in place)."""
+        for name in self.order:
+            params[name] = self.views[name]
+        return params
+
+
+def can_pack(model, params, groups):
+    """Whether a training step on ``params`` may run on a :class:`Packed` copy.
+
+    True when the parameters are the weights ``W…`` and biases ``b…`` of one float dtype (at
+    least one weight), the model computes gradients with
+    :meth:`~nnreg_core.model.MLP.backward_into`, and every penalty and decay is one of the
+    core's element-wise ones with the standard choice of parameters (weights, biases if asked).
+    """
+    names = list(params)
+    if not any(n.startswith("W") for n in names) or not all(n[:1] in "Wb" for n in names):
+        return False
+    dtypes = {p.dtype for p in params.values()}
+    if len(dtypes) != 1 or not np.issubdtype(dtypes.pop(), np.floating):
+        return False
+    if not isinstance(model, MLP) or type(model).backward is not MLP.backward:
+        return False
+    return all(type(reg).__module__ in ELEMENTWISE_MODULES and type(reg).names is Regularizer.names
+               for reg in groups["gradient"] + groups["decay"])
