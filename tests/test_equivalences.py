@@ -43,6 +43,25 @@ def test_l2_equals_multiplicative_decay_before_the_step_under_sgd(problem):
     assert max_abs_diff(coupled, plain, WEIGHTS) > 1e-2
 
 
+def steps_by_hand(problem, optimizer, regularizers, steps=2000):
+    """``steps`` full-batch calls of :func:`nnreg_core.train.step`, the one-step primitive."""
+    net, params, X, y = problem
+    params = {n: p.copy() for n, p in params.items()}
+    T, groups = net.encode_targets(y, len(X)), nc.train.group(regularizers)
+    state = optimizer.init(params)
+    for _ in range(steps):
+        nc.train.step(net, params, state, X, T, optimizer, groups, None)
+    return params
+
+
+def test_the_step_primitive_gives_the_same_equivalence(problem):
+    coupled = steps_by_hand(problem, nc.SGD(LR), [nc.L2(LAM)])
+    decayed = steps_by_hand(problem, nc.SGD(LR), [nc.MultiplicativeDecay(FACTOR)])
+    assert max_abs_diff(coupled, decayed) < 1e-12
+    after = steps_by_hand(problem, nc.SGD(LR), [nc.MultiplicativeDecay(FACTOR, stage="after")])
+    assert max_abs_diff(after, decayed, WEIGHTS) > 1e-4, "before and after the step coincide"
+
+
 def test_the_factor_comes_from_convert(problem):
     factor = nc.convert(LAM, "cs231n", "decay_factor", lr=LR)
     assert factor == pytest.approx(FACTOR, rel=1e-15)
