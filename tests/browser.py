@@ -4,7 +4,10 @@ The page is opened on a :class:`lab_server.LabServer` (started with ``expose_app
 ``window.jupyterapp`` is reachable), cells are run with the app's own ``notebook:run-all-cells``
 command, and sliders are moved with the keyboard on their handle.
 """
+import time
+
 from lab_server import CHROMIUM_ARGS
+from screenshots import wait_until_settled
 
 
 def launch_chromium(playwright, executable_path):
@@ -104,9 +107,55 @@ def slider_readout(slider):
     return float(slider.locator(".widget-readout").inner_text().strip())
 
 
-def press_slider_keys(slider, key="ArrowRight", presses=4):
-    """Focus the slider's handle and press ``key`` ``presses`` times, as a keyboard user would."""
+def press_slider_until(slider, reached, key="ArrowRight", max_presses=60):
+    """Focus the slider's handle and press ``key`` until ``reached(readout)`` holds.
+
+    Args:
+        slider: the slider's locator.
+        reached: a predicate on the slider's readout (a float), checked after each press.
+        key: the key a keyboard user would press.
+        max_presses: give up after this many presses.
+
+    Returns:
+        The number of presses made.
+
+    Raises:
+        AssertionError: ``reached`` still fails after ``max_presses`` presses.
+    """
     handle = slider.locator(".noUi-handle").first
     handle.focus()
-    for _ in range(presses):
+    for presses in range(1, max_presses + 1):
         handle.press(key)
+        if reached(slider_readout(slider)):
+            return presses
+    raise AssertionError(f"after {max_presses} presses of {key} the slider reads "
+                         f"{slider_readout(slider)}")
+
+
+def progress_complete(output):
+    """Whether every ipywidgets progress bar in ``output`` is full (True when there is none)."""
+    return output.evaluate("""(element) => [...element.querySelectorAll('.progress .progress-bar')]
+        .every((bar) => parseFloat(bar.closest('.widget-vprogress') ? bar.style.height
+                                                                    : bar.style.width) >= 100)""")
+
+
+def wait_until_finished(output, figure, timeout_s=90.0, poll_s=0.25):
+    """Wait until the progress bars in ``output`` are full and ``figure`` has stopped changing.
+
+    A dashboard that animates training redraws its figure for a while after a control moves:
+    its screenshot is only comparable once the run is over.
+
+    Returns:
+        The settled screenshot of ``figure`` (PNG bytes).
+
+    Raises:
+        AssertionError: not finished within ``timeout_s`` seconds.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if progress_complete(output):
+            shot = wait_until_settled(figure, timeout_s=max(1.0, deadline - time.monotonic()))
+            if progress_complete(output):
+                return shot
+        time.sleep(poll_s)
+    raise AssertionError(f"the progress bars did not fill within {timeout_s:.0f} s")
