@@ -9,8 +9,7 @@ name          built as                                   strength (slider)
 none          nothing                                    ignored
 l2            ``L2(lam)``: ``(λ/2)·Σw²``, grad ``λ·w``   λ
 l1            ``L1(lam)``: ``λ·Σ|w|``, grad ``λ·sign w`` λ (knob ``form="proximal"``:
-              or ``ProximalL1(lam)``, exact zeros) (knob ``form``: ``"proximal"``
-              or ``ProximalL1(lam)``, soft threshold     gives exact zeros)
+              or ``ProximalL1(lam)``, soft threshold     exact zeros)
 elastic_net   ``ElasticNet`` from ``(α, l1_ratio r)``:   α (knob ``l1_ratio``)
               ``α·r·Σ|w| + (α(1−r)/2)·Σw²``
 weight_decay  ``DecoupledWeightDecay(wd)``:              wd (equals L2's λ under plain SGD)
@@ -30,7 +29,7 @@ A strength may be an array of shape ``(K,)``: one value per model when K models 
 import numpy as np
 
 from .constraints import MaxNorm
-from .decay import DecoupledWeightDecay, ProximalL1, ProximalL1
+from .decay import DecoupledWeightDecay, ProximalL1
 from .penalties import L1, L2, ElasticNet
 from .scope import check_strength
 from .stochastic import Dropout, GaussianNoise
