@@ -35,7 +35,8 @@ def check_validation_choice(answer, strengths, val_accuracy, test_accuracy):
         The printed message. Any strength tied for the best validation accuracy is correct.
 
     >>> message = check_validation_choice(0.1, [0.01, 0.1], [0.8, 0.9], [0.85, 0.84])
-    Correct: 0.1 has the best validation accuracy (0.9); its test accuracy, 0.84, is then an honest estimate.
+    ... # doctest: +ELLIPSIS
+    Correct: 0.1 has the best validation accuracy (0.9); its test accuracy, 0.84, ...
     """
     strengths, val_accuracy, test_accuracy = _scores(strengths, val_accuracy, test_accuracy)
     if answer is None:
@@ -53,9 +54,9 @@ def check_validation_choice(answer, strengths, val_accuracy, test_accuracy):
         return _say(f"Correct: {value:.4g} has the best validation accuracy ({best_val:.4g}); its "
                     f"test accuracy, {test_accuracy[k]:.4g}, is then an honest estimate.")
     if test_accuracy[k] == test_accuracy.max():
-        return _say(f"{value:.4g} has the best *test* accuracy. Choosing with the test set makes its "
-                    "accuracy an optimistic estimate: choose on the validation set, and look at "
-                    "the test set once, at the end.")
+        return _say(f"{value:.4g} has the best *test* accuracy. Choosing with the test set makes "
+                    "its accuracy an optimistic estimate: choose on the validation set, and look "
+                    "at the test set once, at the end.")
     return _say(f"{value:.4g} has validation accuracy {val_accuracy[k]:.4g}; another strength "
                 f"reaches {best_val:.4g}. Pick the highest validation accuracy.")
 
@@ -74,8 +75,8 @@ def check_standard_error(answer, accuracy, n_test):
     Returns:
         The printed message.
 
-    >>> message = check_standard_error(0.01, accuracy=0.9, n_test=900)
-    Correct: sqrt(p(1 − p)/n) = sqrt(0.9·0.1/900) = 0.01. Differences between rows smaller than about twice this are within the noise of the test set.
+    >>> message = check_standard_error(0.01, accuracy=0.9, n_test=900)  # doctest: +ELLIPSIS
+    Correct: sqrt(p(1 − p)/n) = sqrt(0.9·0.1/900) = 0.01. ...
     """
     p = float(accuracy)
     if not 0 <= p <= 1 or int(n_test) != n_test or n_test < 1:
@@ -90,7 +91,8 @@ def check_standard_error(answer, accuracy, n_test):
         return _say(f"Correct: sqrt(p(1 − p)/n) = sqrt({p:.4g}·{1 - p:.4g}/{int(n_test)}) = "
                     f"{right:.4g}. Differences between rows smaller than about twice this are "
                     "within the noise of the test set.")
-    hints = [(right ** 2, "That is the variance p(1 − p)/n; the standard error is its square root."),
+    hints = [(right ** 2, "That is the variance p(1 − p)/n; the standard error is its square "
+                          "root."),
              (100 * right, "That is a percentage; give the standard error as a fraction, like "
                            "the accuracies."),
              (np.sqrt(p * (1 - p)), "That is the spread of one image's 0/1 score; divide the "
