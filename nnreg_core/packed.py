@@ -16,6 +16,8 @@ Layout of ``flat`` (shape ``(n_total,)``, or ``(K, n_total)`` with a model axis)
 parameters its :meth:`~nnreg_core.scope.Regularizer.names` selects (weights, and biases when
 asked) acts on the whole block at once.
 """
+import copy
+
 import numpy as np
 
 from .model import MLP
@@ -67,6 +69,15 @@ class Packed:
         total = sum(int(np.prod(params[n].shape[len(self.lead):], dtype=int))
                     for n in self.order)
         self.flat = np.empty(self.lead + (total,), dtype=first.dtype)
+
+    def models(self, start, stop):
+        """The same packing cut to models ``start:stop`` of the model axis (views, no copies)."""
+        part = copy.copy(self)
+        part.flat = self.flat[start:stop]
+        part.views = {name: view[start:stop] for name, view in self.views.items()}
+        part.groups = {name: block[start:stop] for name, block in self.groups.items()}
+        part.lead = (stop - start,)
+        return part
 
     def holds(self, params):
         """Whether ``params`` still maps every name to this packing's own view."""

@@ -22,6 +22,7 @@ import numpy as np
 from .model import select_model
 from .optim import SGD
 from .packed import Packed, can_pack
+from .parallel import ChunkedSteps, can_split, usable_cores
 from .scope import Regularizer
 
 KINDS = ("forward", "gradient", "decay", "constraint")
@@ -219,7 +220,8 @@ class Run:
         self.patience = None if patience is None else _positive_int(patience, "patience")
         self.evaluate_every = _positive_int(evaluate_every, "evaluate_every")
         self.snapshots = bool(snapshots)
-        self.packed = self.grads = None
+        self.packed = self.grads = self.chunked = None
+        self.workers = usable_cores()
         self._pack()
         self.opt_state = optimizer.init(self.params)
         self.history = History()
@@ -260,12 +262,22 @@ class Run:
 
         ``self.params`` keeps its dict and names; its arrays become views into the packing.
         """
+        self.chunked = None
         if can_pack(self.model, self.params, self.groups):
             self.packed = Packed(self.params)
             self.packed.point(self.params)
             self.grads = Packed(like=self.packed)
         else:
             self.packed = self.grads = None
+
+    def _chunked_steps(self):
+        """Chunk-by-chunk steps on several threads (:mod:`nnreg_core.parallel`), or None."""
+        if not can_split(self.packed, self.groups, self.optimizer):
+            return None
+        if self.chunked is None or self.chunked.workers != min(self.workers,
+                                                               len(self.chunked.bounds)):
+            self.chunked = ChunkedSteps(self.packed, self.grads, self.workers, packed_update)
+        return self.chunked
 
     def _train_epoch(self):
         n, bs = len(self.X_train), self.batch_size
@@ -276,8 +288,14 @@ class Run:
         if self.packed is None or not self.packed.holds(self.params):
             self._pack()  # params were replaced between epochs (or cannot be packed)
         model, params, groups, optimizer = self.model, self.params, self.groups, self.optimizer
+        chunked = self._chunked_steps()
         for start in range(0, n, bs):
             X, T = X_all[start:start + bs], T_all[start:start + bs]
+            if chunked is not None:
+                outs = chunked(model, self.opt_state, X, T, optimizer, groups)
+                if not all(loss_is_finite(model, out, T) for out in outs):
+                    return False
+                continue
             if self.packed is None:
                 out = update(model, params, self.opt_state, X, T, optimizer, groups, self.rng)
             else:
