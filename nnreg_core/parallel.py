@@ -11,13 +11,12 @@ noise (its random draws follow the order of the whole batch), with plain SGD or 
 """
 import copy
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from .optim import SGD, Momentum
 
-CHUNK_MODELS = 8
+CHUNK_MODELS = 16
 SPLITTABLE_OPTIMIZERS = (SGD, Momentum)
 _pool = {"executor": None, "workers": 0}
 
@@ -33,17 +32,20 @@ def usable_cores():
 def executor(workers):
     """A shared pool of ``workers`` threads (created once, grown when more are asked for)."""
     if _pool["workers"] < workers:
+        from concurrent.futures import ThreadPoolExecutor  # only batched runs need threads
         _pool["executor"] = ThreadPoolExecutor(workers, thread_name_prefix="nnreg_core")
         _pool["workers"] = workers
     return _pool["executor"]
 
 
-def chunk_bounds(n_models, size=CHUNK_MODELS):
-    """``[(start, stop), …]`` cutting ``range(n_models)`` into chunks of at most ``size``.
+def chunk_bounds(n_models, size=None):
+    """``[(start, stop), …]`` cutting ``range(n_models)`` into chunks of at most ``size``
+    (default :data:`CHUNK_MODELS`).
 
     >>> chunk_bounds(20, 8)
     [(0, 8), (8, 16), (16, 20)]
     """
+    size = CHUNK_MODELS if size is None else int(size)
     return [(start, min(start + size, n_models)) for start in range(0, n_models, size)]
 
 

@@ -1,0 +1,52 @@
+"""The series: how long each notebook takes to execute from a fresh kernel, and the total.
+
+Every ``notebooks/*.ipynb`` is run top to bottom with nbclient in a new ``python3`` kernel (the
+kernel's start-up is included, as a teacher's "Restart & Run All" includes it). Goals: each
+notebook under 10 s, all together under 60 s.
+
+Run: ``python benchmarks/bench_notebooks.py [--repeats 1] [notebook.ipynb …]``
+"""
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+EACH_GOAL, TOTAL_GOAL = 10.0, 60.0
+
+
+def execute_seconds(path, timeout=600):
+    """Wall time of executing one notebook in a fresh kernel (outputs are not saved)."""
+    import nbformat
+    from nbclient import NotebookClient
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    parser.add_argument("--repeats", type=int, default=1, help="runs per notebook (median)")
+    args = parser.parse_args()
+    paths = args.notebooks or sorted(NOTEBOOKS.glob("*.ipynb"))
+    if not paths:
+        print(f"No notebooks found in {NOTEBOOKS}.")
+        return
+    print(f"Each notebook executed from a fresh python3 kernel (start-up included), median of "
+          f"{args.repeats} run(s); goals: each < {EACH_GOAL:g} s, total < {TOTAL_GOAL:g} s.\n")
+    total = 0.0
+    for path in paths:
+        seconds = statistics.median(execute_seconds(path) for _ in range(args.repeats))
+        total += seconds
+        verdict = "ok" if seconds < EACH_GOAL else "OVER"
+        print(f"{path.name:45s} {seconds:6.2f} s  {verdict}")
+    verdict = "ok" if total < TOTAL_GOAL else "OVER"
+    print(f"{'total':45s} {total:6.2f} s  {verdict}  ({len(paths)} notebooks)")
+
+
+if __name__ == "__main__":
+    main()
