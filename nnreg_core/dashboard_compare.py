@@ -94,4 +94,6 @@ class Comparison:
             self.readout.value = readout_html(self.left.summary(), self.right.summary())
 
     def _repr_mimebundle_(self, **kwargs):
+        for dash in (self.left, self.right):
+            dash._repr_mimebundle_()
         return self.ui._repr_mimebundle_(**kwargs)

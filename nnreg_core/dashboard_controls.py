@@ -90,10 +90,11 @@ def live_canvas(figure):
     The figure is shown by its own widget, so the notebook keeps the inline backend.
     """
     try:
-        from ipympl.backend_nbagg import Canvas, FigureManager
+        from ipympl.backend_nbagg import FigureManager
+        from .dashboard_canvas import FastCanvas
     except ImportError:
         return None
-    canvas = Canvas(figure)
+    canvas = FastCanvas(figure)
     FigureManager(canvas, 0)
     canvas.header_visible = False
     canvas.toolbar_visible = False

@@ -101,6 +101,7 @@ class DashboardEvents:
         elif "retrain" in work:
             self.player.pause()
             self.training = LiveTraining(s, self.dataset)
+            self.panels.refit()
             self._stale_path = True
         elif "retune" in work:
             self.training.retune(s.strength, s.lr, s.knobs)
@@ -118,6 +119,7 @@ class DashboardEvents:
         """Back to epoch 0 with the current settings (live mode); nothing is trained."""
         self.player.pause()
         self.training = LiveTraining(self.settings, self.dataset)
+        self.panels.refit()
         self._redraw()
 
     # ------------------------------------------------------------------ drawing
@@ -145,8 +147,9 @@ class DashboardEvents:
             self.on_draw()
 
     def _flush_canvas(self):
-        if self.canvas is not None:
-            self.canvas.draw_idle()
+        if self.blitter is not None:
+            if self.displayed:  # before that, the browser's first draw renders everything
+                self.blitter.update()
             return
         with self.output:
             clear_output(wait=True)

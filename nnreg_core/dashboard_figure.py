@@ -79,11 +79,14 @@ class Panels:
         settings: the dashboard's settings (for titles).
         bins: histogram bin edges (default: from the initial weights of ``settings.seed``).
         ymax: per-layer fixed count limits for the histograms (scrub mode), or None.
+        animated: mark the changing artists animated, for a blitting canvas (they are then
+            left out of plain renders such as ``savefig``).
     """
 
-    def __init__(self, fig, net, dataset, view, panels, settings, bins=None, ymax=None):
+    def __init__(self, fig, net, dataset, view, panels, settings, bins=None, ymax=None,
+                 animated=False):
         fig.clear()
-        self.fig, self.settings = fig, settings
+        self.fig, self.settings, self.animated = fig, settings, animated
         self.artists = {}
         top = "weights" in panels
         bottom = bottom_panels(panels, dataset)
@@ -127,6 +130,24 @@ class Panels:
                 artist.epochs = view.total
                 artist.update(view.curves)
         self.title.set_text(heading or self.heading(view))
+        if self.animated:
+            for artist in self.animated_artists():
+                artist.set_animated(True)
+
+    def animated_artists(self):
+        """Every artist a redraw changes, panel by panel in drawing order, and the title."""
+        artists = [self.title]
+        for artist in self.artists.values():
+            artists += artist.animated_artists()
+        return artists
+
+    def refit(self, views=()):
+        """Fit the curves' y ranges afresh, to cover every view given (a cached path)."""
+        for artist in self.artists.values():
+            if hasattr(artist, "refit"):
+                artist.refit()
+                for view in views:
+                    artist.update(view.curves)
 
     def heading(self, view):
         """``'<regularizer, convention> · <data set> · epoch e / total'``."""

@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 
 from .viz_curves import AccuracyCurves, LossCurves, NormCurve, accuracy_curves, loss_curves, norm_curve
 from .viz_maps import DecisionBoundary, RegressionFit, decision_boundary, regression_fit
-from .viz_style import COLORS, FONT, LEGEND_FONT, label, new_axes
+from .viz_style import COLORS, FONT, label, new_axes
 
 __all__ = ["weight_histograms", "loss_curves", "accuracy_curves", "norm_curve",
            "decision_boundary", "regression_fit", "regularization_path", "fixed_bins",
@@ -51,8 +51,11 @@ def fixed_bins(weights, n_bins=41, spread=2.0):
 class WeightHistograms:
     """One histogram per layer on fixed bins and fixed x limits, with an exact-zero count.
 
+    Each histogram is one filled step patch (``self.steps[i]``, a ``StepPatch`` whose
+    ``get_data().values`` are the counts), so a redraw draws one artist per layer.
+
     Weights outside the bins are counted in the outermost bins. The y limit grows when a bin
-    outgrows it and never shrinks, unless ``ymax`` fixes it.
+    outgrows it (then to 1.4 × the tallest bin) and never shrinks, unless ``ymax`` fixes it.
     """
 
     def __init__(self, weights, ax=None, bins=None, title=None, ymax=None):
@@ -63,12 +66,10 @@ class WeightHistograms:
         self.axes = self._axes(ax, len(layers))
         self.pooled = len(self.axes) == 1 and len(layers) > 1
         self.fixed_ymax = self._per_axes(ymax, len(self.axes))
-        centers, widths = (self.edges[1:] + self.edges[:-1]) / 2, np.diff(self.edges)
-        self.bars, self.zero_texts = [], []
+        self.steps, self.zero_texts = [], []
         for i, ax_ in enumerate(self.axes):
-            bars = ax_.bar(centers, np.zeros(len(centers)), width=widths, color=COLORS["train"],
-                           edgecolor="white", linewidth=0.5)
-            self.bars.append(bars)
+            self.steps.append(ax_.stairs(np.zeros(len(self.edges) - 1), self.edges, fill=True,
+                                         color=COLORS["train"], alpha=0.85))
             self.zero_texts.append(ax_.text(0.03, 0.95, "", transform=ax_.transAxes, va="top",
                                             fontsize=FONT - 1, color=COLORS["zero"]))
             ax_.set_xlim(self.edges[0], self.edges[-1])
@@ -114,12 +115,11 @@ class WeightHistograms:
         if len(groups) != len(self.axes):
             raise ValueError(f"expected {len(self.axes)} layers, got {len(groups)}.")
         self.counts, self.zeros = [], []
-        for ax_, bars, text, w, ymax in zip(self.axes, self.bars, self.zero_texts, groups,
+        for ax_, step, text, w, ymax in zip(self.axes, self.steps, self.zero_texts, groups,
                                             self.fixed_ymax):
             clipped = np.clip(w, self.edges[0], self.edges[-1])
             counts, _ = np.histogram(clipped, self.edges)
-            for patch, count in zip(bars.patches, counts):
-                patch.set_height(count)
+            step.set_data(values=counts)
             zeros = int(np.sum(w == 0))
             text.set_text(f"exact zeros: {zeros} / {w.size}")
             self._fit_y(ax_, counts, ymax)
@@ -130,9 +130,14 @@ class WeightHistograms:
     @staticmethod
     def _fit_y(ax_, counts, ymax):
         top = ymax if ymax is not None else ax_.get_ylim()[1]
-        if ymax is None and (counts.max(initial=0) > top / 1.15 or top <= 1):
-            top = 1.15 * max(counts.max(initial=0), 1)
-        ax_.set_ylim(0, top)
+        if ymax is None and (counts.max(initial=0) > top / 1.05 or top <= 1):
+            top = 1.4 * max(counts.max(initial=0), 1)
+        if ax_.get_ylim() != (0, top):
+            ax_.set_ylim(0, top)
+
+    def animated_artists(self):
+        """The artists an update changes (for blitting)."""
+        return list(self.steps) + list(self.zero_texts)
 
 
 def weight_histograms(weights, ax=None, bins=None, title=None, ymax=None):

@@ -6,7 +6,7 @@ a :class:`nnreg_core.train.History` or a dict of per-epoch arrays (see
 """
 import numpy as np
 
-from .viz_style import COLORS, LEGEND_FONT, curve_data, label, new_axes, rescale, set_band
+from .viz_style import COLORS, LEGEND_FONT, curve_data, grow_limits, label, new_axes, set_band
 
 LOSS_NAMES = {"binary_ce": "binary CE, nats", "softmax_ce": "cross-entropy, nats",
               "mse": "½·squared error"}
@@ -17,12 +17,14 @@ class _Curves:
 
     fields = ()
     gap = None
+    fixed_y = False
 
     def __init__(self, history, ax, epochs):
         self.ax = new_axes(ax)
         self.epochs = epochs
         self.lines = {}
         self.band = None
+        self.fresh = True
         data = curve_data(history)
         for field, (text, style) in self.styles().items():
             self.lines[field] = self.ax.plot([], [], label=text, lw=2.5, **style)[0]
@@ -43,9 +45,29 @@ class _Curves:
         if low is not None and high is not None:
             self.band = set_band(self.ax, self.band, epoch, low, high,
                                  color=COLORS["test"], alpha=0.15, lw=0)
-        rescale(self.ax, self.epochs)
+        self._limits(epoch, data)
         self.data = data
         return self
+
+    def _limits(self, epoch, data):
+        x_max = self.epochs or (float(epoch[-1]) if len(epoch) else None)
+        if self.fixed_y:
+            if x_max:
+                self.ax.set_xlim(0, x_max)
+            return
+        values = [np.nanmax(data[f]) for f in self.lines if data.get(f) is not None
+                  and len(data[f]) and np.any(np.isfinite(data[f]))]
+        top = max(values) if values else np.nan
+        grow_limits(self.ax, x_max, top, fresh=self.fresh)
+        self.fresh = self.fresh and not values
+
+    def refit(self):
+        """Fit the y range afresh at the next update (after a restart of training)."""
+        self.fresh = True
+
+    def animated_artists(self):
+        """The artists an update changes (for blitting)."""
+        return list(self.lines.values()) + ([self.band] if self.band is not None else [])
 
 
 class LossCurves(_Curves):
@@ -75,11 +97,11 @@ class AccuracyCurves(_Curves):
     """Train and test accuracy (fraction correct), the gap shaded; y fixed to 0…1."""
 
     gap = ("test_accuracy", "train_accuracy")
+    fixed_y = True
 
     def __init__(self, history, ax=None, epochs=None):
         super().__init__(history, ax, epochs)
         self.ax.set_ylim(0, 1.02)
-        self.ax.set_autoscaley_on(False)
         label(self.ax, "accuracy (gap shaded)", "epoch", "accuracy (fraction correct)")
 
     def styles(self):

@@ -35,7 +35,8 @@ class DecisionBoundary:
                                     extent=extent, aspect="auto", interpolation="bilinear")
         self.contour = None
         colors = CLASS_COLORS[np.asarray(y, dtype=int) % len(CLASS_COLORS)]
-        self.ax.scatter(X[:, 0], X[:, 1], c=colors, s=22, edgecolors="k", linewidths=0.5)
+        self.points = self.ax.scatter(X[:, 0], X[:, 1], c=colors, s=22, edgecolors="k",
+                                      linewidths=0.5, zorder=3)
         label(self.ax, title or "decision boundary", "x₁", "x₂")
         self.ax.grid(False)
         self.update(params)
@@ -62,6 +63,10 @@ class DecisionBoundary:
             self.contour = self.ax.contour(xs, ys, p1, levels=[0.5], colors="k", linewidths=2)
         self.rgb = rgb
         return self
+
+    def animated_artists(self):
+        """The artists an update changes, in drawing order (the points stay on top)."""
+        return [self.image] + ([self.contour] if self.contour is not None else []) + [self.points]
 
 
 class RegressionFit:
@@ -90,6 +95,10 @@ class RegressionFit:
         out, _ = self.model.forward(params, self.xs)
         self.line.set_ydata(out[:, 0])
         return self
+
+    def animated_artists(self):
+        """The artists an update changes (for blitting)."""
+        return [self.line]
 
 
 def decision_boundary(model, params, X, y, ax=None, resolution=80, title=None):

@@ -83,9 +83,27 @@ def set_band(ax, band, x, low, high, **style):
     return ax.fill_between(x, low, high, **style)
 
 
-def rescale(ax, x_max=None):
-    """Autoscale the data limits after an in-place update; keep a fixed x range if given."""
-    ax.relim()
-    ax.autoscale_view()
-    if x_max is not None:
-        ax.set_xlim(0, x_max)
+def grow_limits(ax, x_max, data_max, fresh=False, headroom=1.3):
+    """Expand-only limits from 0: ``0…x_max`` (or the data's last x) and ``0…top`` on y.
+
+    The y top moves only when the data outgrow it (to ``headroom`` × the data), or on a
+    ``fresh`` fit (to 1.1 × the data), so a growing curve does not rescale the axes each
+    frame and earlier values stay comparable. Returns True if a limit changed.
+    """
+    x_lim = (0, x_max) if x_max else ax.get_xlim()
+    top = ax.get_ylim()[1]
+    if np.isfinite(data_max) and data_max > 0:
+        if fresh:
+            top = 1.1 * data_max
+        elif data_max > top:
+            top = headroom * data_max
+    changed = tuple(x_lim) != tuple(ax.get_xlim()) or (0, top) != tuple(ax.get_ylim())
+    if changed:
+        ax.set_xlim(*x_lim)
+        ax.set_ylim(0, top)
+    return changed
+
+
+def axes_limits(fig):
+    """Every axes' ``(xlim, ylim)``: when these change the background must be redrawn."""
+    return tuple((ax.get_xlim(), ax.get_ylim()) for ax in fig.axes)

@@ -15,6 +15,7 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from . import catalog
+from .dashboard_blit import Blitter
 from .dashboard_compare import Comparison
 from .dashboard_controls import Coalescer, Player, live_canvas, make_buttons, make_controls
 from .dashboard_events import DashboardEvents
@@ -71,8 +72,10 @@ class Dashboard(DashboardEvents):
         self.frame_epochs, self.shown = int(frame_epochs), tuple(controls)
         self.draw_count, self.drawn, self.path, self._stale_path = 0, None, None, True
         self.on_draw = None
+        self.displayed = False
         self.figure = Figure(figsize=figsize, dpi=DPI)
         self.canvas = live_canvas(self.figure)
+        self.blitter = None if self.canvas is None else Blitter(self.canvas, lambda: self.panels)
         self.output = W.Output() if self.canvas is None else None
         self.message = W.HTML("")
         self.controls = {**make_controls(self.settings, self.own is not None), **make_buttons()}
@@ -151,6 +154,7 @@ class Dashboard(DashboardEvents):
         return self.coalescer.hold()
 
     def _repr_mimebundle_(self, **kwargs):
+        self.displayed = True
         if self.mode == "scrub" and self._stale_path:
             self._guarded(self._apply_now, {"redraw"})
         return self.ui._repr_mimebundle_(**kwargs)
@@ -167,7 +171,8 @@ class Dashboard(DashboardEvents):
         self.bins = fixed_bins(self.training.view().weights)
         self._stale_path = True
         self.panels = Panels(self.figure, self.training.net, self.dataset, self._view(),
-                             self.panel_names, self.settings, bins=self.bins)
+                             self.panel_names, self.settings, bins=self.bins,
+                             animated=self.blitter is not None)
         self._redraw()
 
     def _ensure_path(self):
@@ -177,7 +182,8 @@ class Dashboard(DashboardEvents):
             self._stale_path = False
             self.panels = Panels(self.figure, self.path.net, self.dataset, self._view(),
                                  self.panel_names, self.settings, bins=self.bins,
-                                 ymax=self._ymax())
+                                 ymax=self._ymax(), animated=self.blitter is not None)
+            self.panels.refit(self.path.views)
 
     def _net(self):
         return self.training.net

@@ -34,7 +34,7 @@ def test_histogram_counts_every_weight_on_fixed_bins(trained):
     edges = hist.edges.copy()
     sizes = [params[n].size for n in ("W1", "W2", "W3")]
     assert [int(c.sum()) for c in hist.counts] == sizes
-    heights = [int(p.get_height()) for p in hist.bars[1].patches]
+    heights = hist.steps[1].get_data().values.astype(int).tolist()
     assert heights == hist.counts[1].tolist()
     hist.update({n: 0.1 * w for n, w in history[-1].weights.items()})
     np.testing.assert_array_equal(hist.edges, edges)

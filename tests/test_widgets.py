@@ -27,7 +27,7 @@ def close_figures():
 
 
 def heights(dash, layer=1):
-    return [p.get_height() for p in dash.panels.artists["weights"].bars[layer].patches]
+    return dash.panels.artists["weights"].steps[layer].get_data().values.tolist()
 
 
 def loss_line(dash):
