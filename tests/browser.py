@@ -32,6 +32,18 @@ def open_notebook(page, server, name, timeout_ms=60_000):
     wait_for_idle_kernel(page, timeout_ms)
 
 
+def attached_cells(page):
+    """``(cells in the DOM, cells in the notebook)`` for the current notebook.
+
+    Equal when the ``windowingMode: "none"`` setting took effect (JupyterLab's default windowing
+    detaches off-screen cells).
+    """
+    return tuple(page.evaluate("""() => {
+        const notebook = window.jupyterapp.shell.currentWidget.content;
+        return [notebook.node.querySelectorAll('.jp-Cell').length, notebook.widgets.length];
+    }"""))
+
+
 def wait_for_idle_kernel(page, timeout_ms=60_000):
     """Wait until the current notebook's kernel reports the status ``idle``."""
     page.wait_for_function("""() => {
@@ -96,8 +108,8 @@ def slider_in(output, label_pattern):
 
 
 def figure_in(output, selector=".jupyter-matplotlib-canvas-div", timeout_ms=60_000):
-    """The first figure element matching ``selector`` in ``output``, once it is visible."""
-    figure = output.locator(selector).first
+    """The first visible figure element matching ``selector`` in ``output``, once there is one."""
+    figure = output.locator(f"{selector} >> visible=true").first
     figure.wait_for(state="visible", timeout=timeout_ms)
     return figure
 

@@ -61,7 +61,7 @@ def save_difference(png_a, png_b, path, tolerance=PIXEL_TOLERANCE):
     Image.fromarray(canvas).save(path)
 
 
-def wait_until_settled(element, quiet_s=1.5, poll_s=0.25, timeout_s=30.0):
+def wait_until_settled(element, quiet_s=1.0, poll_s=0.25, timeout_s=30.0):
     """Screenshot ``element`` until it has not changed for ``quiet_s`` seconds; return the PNG.
 
     Raises:

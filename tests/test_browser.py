@@ -118,6 +118,8 @@ def notebook_page(lab, notebook_name, artifacts):
     page.set_default_timeout(60_000)
     try:
         browser.open_notebook(page, server, notebook_name)
+        in_dom, in_notebook = browser.attached_cells(page)
+        assert in_dom == in_notebook, f"only {in_dom} of {in_notebook} cells are in the page"
         errors = browser.run_all_cells(page)
         assert not errors, f"cells of {notebook_name} raised: {errors}"
         yield page
