@@ -257,3 +257,41 @@ def test_importing_the_core_loads_no_widgets_or_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert nc.MLP  # the core itself imported fine in this process too
+
+
+def rendered(dash):
+    return np.asarray(dash.figure.canvas.get_renderer().buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("mode", ["scrub", "live"])
+def test_a_blitted_frame_equals_a_full_render(mode):
+    dash = widgets.Dashboard(mode=mode, **SMALL)
+    dash._repr_mimebundle_()  # shown: changes now send frames through the canvas
+    if mode == "scrub":
+        dash.run()
+        dash.controls["strength"].value = 0.02
+        before = dash.blitter.blits
+        dash.controls["strength"].value = 0.05
+        assert dash.blitter.blits == before + 1
+    else:
+        for _ in range(15):  # animation frames: blitted unless an axis range grew
+            before = dash.blitter.blits
+            dash.step(2)
+            if dash.blitter.blits > before:
+                break
+    assert dash.blitter.blits >= 1
+    blitted = rendered(dash)
+    dash.figure.canvas.draw()
+    full = rendered(dash)
+    assert np.mean(np.any(blitted != full, axis=-1)) < 1e-3
+
+
+def test_scrubbing_a_shown_dashboard_never_rerenders_the_axes():
+    dash = widgets.Dashboard(mode="scrub", **SMALL)
+    dash._repr_mimebundle_()
+    dash.run()
+    dash.controls["strength"].value = 1e-4
+    full = dash.blitter.full_draws
+    for value in np.logspace(-5, 0, 20):
+        dash.controls["strength"].value = value
+    assert dash.blitter.full_draws == full and dash.blitter.blits >= 20
