@@ -48,13 +48,14 @@ def bottom_panels(panels, dataset):
     return chosen
 
 
-def row_grid(fig, n, top, bottom, margin=0.95, gap=1.0):
+def row_grid(fig, n, top, bottom, ratios=None, margin=0.95, gap=1.0):
     """A one-row grid of ``n`` axes with room for labels fixed in inches, not fractions, so
-    that fonts fit whether the figure is full width or half of a side-by-side comparison."""
+    that fonts fit whether the figure is full width or half of a side-by-side comparison.
+    ``ratios`` are relative axes widths."""
     width = fig.bbox.width / fig.dpi
     axis = max((width - margin - 0.2 - (n - 1) * gap) / n, 0.5)
     return fig.add_gridspec(1, n, left=margin / width, right=1 - 0.2 / width, top=top,
-                            bottom=bottom, wspace=gap / axis)
+                            bottom=bottom, wspace=gap / axis, width_ratios=ratios)
 
 
 def map_kind(dataset):
@@ -98,7 +99,9 @@ class Panels:
             self.artists["weights"] = viz.weight_histograms(view.weights, ax=axes, bins=bins,
                                                              ymax=ymax)
         if bottom:
-            gs = row_grid(fig, len(bottom), top=0.44 if top else 0.88, bottom=0.08)
+            ratios = [1.45 if name == "loss" else 1.0 for name in bottom]
+            gs = row_grid(fig, len(bottom), top=0.44 if top else 0.88, bottom=0.08,
+                          ratios=ratios)
             for i, name in enumerate(bottom):
                 self.artists[name] = self._panel(name, fig.add_subplot(gs[0, i]), net, dataset,
                                                  view)

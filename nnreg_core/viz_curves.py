@@ -18,6 +18,7 @@ class _Curves:
     fields = ()
     gap = None
     fixed_y = False
+    legend_at = "upper right"
 
     def __init__(self, history, ax, epochs):
         self.ax = new_axes(ax)
@@ -29,7 +30,7 @@ class _Curves:
         for field, (text, style) in self.styles().items():
             self.lines[field] = self.ax.plot([], [], label=text, lw=2.5, **style)[0]
         self.update(data)
-        self.ax.legend(fontsize=LEGEND_FONT, loc="upper right")
+        self.ax.legend(fontsize=LEGEND_FONT, loc=self.legend_at)
 
     def styles(self):
         raise NotImplementedError
@@ -98,6 +99,7 @@ class AccuracyCurves(_Curves):
 
     gap = ("test_accuracy", "train_accuracy")
     fixed_y = True
+    legend_at = "lower right"
 
     def __init__(self, history, ax=None, epochs=None):
         super().__init__(history, ax, epochs)
