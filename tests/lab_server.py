@@ -193,17 +193,19 @@ class LabServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n_lines:])
 
     def stop(self, timeout=15.0):
-        """Stop the server: SIGTERM to its process group (kernels included), SIGKILL if it lingers."""
-        if self.process is None or self.process.poll() is not None:
+        """Stop the server: SIGTERM to its process group, SIGKILL if it lingers, then SIGKILL to
+        whatever is left in the group (its kernels)."""
+        if self.process is None:
             return
-        group = os.getpgid(self.process.pid)
-        os.killpg(group, signal.SIGTERM)
+        group = self.process.pid  # start_new_session=True: the server leads its own group
+        if self.process.poll() is None:
+            os.killpg(group, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(group, signal.SIGKILL)
+                self.process.wait(timeout=timeout)
         try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(group, signal.SIGKILL)
-            self.process.wait(timeout=timeout)
-        try:  # kernels left behind in the group, if any
             os.killpg(group, signal.SIGKILL)
         except ProcessLookupError:
             pass
