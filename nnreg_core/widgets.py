@@ -6,9 +6,12 @@ Import explicitly (``from nnreg_core import widgets``); ``import nnreg_core`` st
 >>> round(dash.run()[-1].epoch)
 20
 
-The live figure is an ipympl canvas made for the dashboard's own figure, so notebooks keep the
-inline backend for everything else. :meth:`Dashboard.static_figure` draws the same panels on a
-plain pyplot figure for readers without widgets.
+The live figure is an ipympl canvas made for the dashboard's own figure (never registered with
+pyplot), so notebooks keep the inline backend for everything else. Once shown, a redraw draws
+only the changing artists onto a cached background and sends the changed pixels
+(:mod:`nnreg_core.dashboard_blit`); those artists are marked animated, so save or show the
+state with :meth:`Dashboard.static_figure`, a plain pyplot figure of the same panels, which is
+also what readers without widgets see. Without ipympl the figure is redrawn into an ``Output``.
 """
 import ipywidgets as W
 from matplotlib import pyplot as plt
