@@ -13,7 +13,7 @@ import argparse
 import numpy as np
 
 import nnreg_core as nc
-from measure import (blas_threads, gemm_peak_gflops, interleaved_times, limit_threads,
+from measure import (CPU_MEDIANS, blas_threads, gemm_peak_gflops, interleaved_times, limit_threads,
                      mlp_training_flops, print_table)
 
 HIDDEN, LR, EPOCHS, BATCH, SEED = (100,), 0.1, 50, 32, 0
@@ -83,19 +83,22 @@ def report(args, ds, net, lams, n_threads, cores, peak, peak_one, timed):
     print(f"float64 matrix-multiply peak, measured now: {peak:.1f} GFLOP/s with {n_threads} BLAS "
           f"threads, {peak_one:.1f} GFLOP/s with 1 (a 1536 x 1536 product, best of 5). "
           f"Cores usable: {cores}.")
-    print(f"Median and best of {args.repeats} interleaved rounds (wall clock; other processes "
-          "may share the cores).\n")
+    print(f"Median and best of {args.repeats} interleaved rounds of wall-clock time; CPU s is the "
+          "median CPU time of all this process's threads.\n")
     seq_median = timed["one after another (float64)"][0]
     seq_params, seq_acc = timed["one after another (float64)"][2]
     rows = []
     for name, (median, best, (params, accuracies)) in timed.items():
         diff = max(float(np.max(np.abs(params[k].astype(float) - seq_params[k])))
                    for k in seq_params)
+        seq_best = timed["one after another (float64)"][1]
         rows.append([name, f"{median:.2f}", f"{best:.2f}", f"{seq_median / median:.2f}x",
-                     f"{flops / median / 1e9:.1f}", f"{100 * flops / median / 1e9 / peak:.0f} %",
+                     f"{seq_best / best:.2f}x", f"{flops / best / 1e9:.1f}",
+                     f"{100 * flops / best / 1e9 / peak:.0f} %", f"{CPU_MEDIANS[name]:.2f}",
                      f"{np.mean(accuracies):.4f}", f"{diff:.1e}"])
-    print_table(rows, ["candidate", "median s", "best s", "speed-up", "GFLOP/s",
-                       "of peak", "mean test acc", "max |w - w_seq|"])
+    print_table(rows, ["candidate", "median s", "best s", "speed-up (median)",
+                       "speed-up (best)", "GFLOP/s (best)", "of peak", "CPU s",
+                       "mean test acc", "max |w - w_seq|"])
     f32 = timed[f"batched, float32 opt-in, {cores} threads"][2][1]
     print(f"\nfloat32 vs float64: test accuracies differ by at most "
           f"{np.max(np.abs(f32 - seq_acc)):.4f} over the {len(lams)} models.")

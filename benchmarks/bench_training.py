@@ -14,7 +14,8 @@ import warnings
 import numpy as np
 
 import nnreg_core as nc
-from measure import blas_threads, interleaved_times, limit_threads, mlp_training_flops, print_table
+from measure import (CPU_MEDIANS, blas_threads, interleaved_times, limit_threads,
+                     mlp_training_flops, print_table)
 
 HIDDEN, LR, LAM, EPOCHS, BATCH, SEED = (100,), 0.1, 1e-3, 50, 32, 0
 
@@ -181,18 +182,21 @@ def report(args, ds, net, n_threads, torch, timed):
         print(f"Note: {len(ds.X_train)} % {BATCH} = {len(ds.X_train) % BATCH}: scikit-learn divides "
               "alpha by each batch's own size, so its last, smaller batch of each epoch is "
               f"regularized {BATCH / (len(ds.X_train) % BATCH):g}x more (--n-train 992 avoids it).")
-    print(f"Median and best of {args.repeats} interleaved rounds (wall clock; other processes "
-          "may share the 2 cores).\n")
+    print(f"Median and best of {args.repeats} interleaved rounds of wall-clock time, and the median "
+          "CPU time of all this process's threads (steadier when other processes share the "
+          "cores).\n")
     rows = []
     for name, (median, best, result) in timed.items():
         ratio = median / ours_median
         same = ""
         if name.startswith(("plain", "PyTorch")):
             same = f"{max_difference(ours_params, result[0]):.1e}"
+        cpu_ratio = CPU_MEDIANS[name] / CPU_MEDIANS["nnreg_core"]
         rows.append([name, f"{median:.3f}", f"{best:.3f}", f"{ratio:.2f}x",
-                     f"{accuracy_of(name, result, ds):.4f}", same])
-    print_table(rows, ["candidate", "median s", "best s", "time / nnreg_core",
-                       "test accuracy", "max |w - w_nnreg|"])
+                     f"{best / timed['nnreg_core'][1]:.2f}x", f"{CPU_MEDIANS[name]:.3f}",
+                     f"{cpu_ratio:.2f}x", f"{accuracy_of(name, result, ds):.4f}", same])
+    print_table(rows, ["candidate", "median s", "best s", "median / ours", "best / ours",
+                       "CPU s", "CPU / ours", "test accuracy", "max |w - w_nnreg|"])
     if torch is None:
         print("\nPyTorch is not installed: its row is left out.")
     print("\nThe last row also evaluates both sets every epoch and keeps weight snapshots (the "
