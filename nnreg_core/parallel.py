@@ -90,7 +90,11 @@ class ChunkedSteps:
         args = (model, X, T, optimizer)
         futures = [executor(self.workers - 1).submit(self._run, share, *args)
                    for share in shares[1:]]
-        outs = self._run(shares[0], *args)
+        try:
+            outs = self._run(shares[0], *args)
+        finally:  # never leave a thread writing to the parameters after an error here
+            for future in futures:
+                future.exception()
         for future in futures:
             outs += future.result()
         return outs
