@@ -77,8 +77,8 @@ def make_buttons():
     """Play, pause, step and reset buttons, and the progress bar."""
     return {
         "play": W.Button(description="▶ play", button_style="success"),
-        "pause": W.Button(description="⏸ pause"),
-        "step": W.Button(description="⏭ step"),
+        "pause": W.Button(description="■ pause"),
+        "step": W.Button(description="▸ step"),
         "reset": W.Button(description="⟲ reset", button_style="warning"),
         "progress": W.IntProgress(value=0, min=0, max=1, description="epoch 0", style=STYLE),
     }
