@@ -66,6 +66,9 @@ def make_controls(settings, own_data):
                               description="epochs", style=STYLE, layout=WIDE),
         "dataset": W.Dropdown(options=datasets, value=settings.dataset, description="data set",
                               style=STYLE),
+        "n_train": W.IntSlider(value=settings.n_train, min=10, max=1000, step=10,
+                               description="training-set size n", style=STYLE, layout=WIDE,
+                               continuous_update=False),
         "hidden": W.Dropdown(options=[(hidden_label(h), h) for h in choices], value=hidden,
                              description="hidden layers", style=STYLE),
         "mid_run": W.Checkbox(value=False, description="change strength mid-run (no restart)",
@@ -84,16 +87,36 @@ def make_buttons():
     }
 
 
+def import_ipympl_canvas():
+    """``(FastCanvas, FigureManager)``, or None without ipympl, leaving pyplot's backend alone.
+
+    ``import ipympl`` calls ``matplotlib.use("module://ipympl.backend_nbagg")`` when matplotlib
+    is loaded, which would turn every later ``plt`` figure of the notebook into a widget (and
+    switching back closes all open figures). ``matplotlib.use`` is held inert for that import.
+    """
+    import matplotlib
+    use = matplotlib.use
+    matplotlib.use = lambda *args, **kwargs: None
+    try:
+        from ipympl.backend_nbagg import FigureManager
+
+        from .dashboard_canvas import FastCanvas
+    except ImportError:
+        return None
+    finally:
+        matplotlib.use = use
+    return FastCanvas, FigureManager
+
+
 def live_canvas(figure):
     """An ipympl canvas widget for ``figure`` (no pyplot registration), or None without ipympl.
 
     The figure is shown by its own widget, so the notebook keeps the inline backend.
     """
-    try:
-        from ipympl.backend_nbagg import FigureManager
-        from .dashboard_canvas import FastCanvas
-    except ImportError:
+    imported = import_ipympl_canvas()
+    if imported is None:
         return None
+    FastCanvas, FigureManager = imported
     canvas = FastCanvas(figure)
     FigureManager(canvas, 0)
     canvas.header_visible = False

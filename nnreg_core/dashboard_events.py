@@ -19,8 +19,9 @@ from . import catalog
 from .dashboard_controls import strength_slider
 from .dashboard_train import LiveTraining
 
-WATCHED = ("regularizer", "strength", "l1_ratio", "where", "form", "lr", "epochs", "dataset", "hidden")
-REBUILDS = ("regularizer", "form", "dataset", "hidden")
+WATCHED = ("regularizer", "strength", "l1_ratio", "where", "form", "lr", "epochs", "dataset",
+           "n_train", "hidden")
+REBUILDS = ("regularizer", "form", "dataset", "n_train", "hidden")
 KNOB_CONTROLS = {"elastic_net": ("l1_ratio",), "dropout": ("where",), "noise": ("where",),
                  "l1": ("form",)}
 KNOB_NAMES = ("l1_ratio", "where", "form")

@@ -29,8 +29,8 @@ from .viz import fixed_bins
 
 __all__ = ["Dashboard", "Comparison"]
 FIGSIZE, DPI = (15, 9), 72
-CONTROLS = ("regularizer", "strength", "l1_ratio", "where", "form", "lr", "epochs", "dataset", "hidden",
-            "mid_run")
+CONTROLS = ("regularizer", "strength", "l1_ratio", "where", "form", "lr", "epochs", "dataset",
+            "n_train", "hidden", "mid_run")
 
 
 class Dashboard(DashboardEvents):

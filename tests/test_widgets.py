@@ -4,6 +4,8 @@ Without an event loop a change applies at once (training synchronously); inside 
 asyncio loop changes are coalesced, as in a Jupyter kernel.
 """
 import asyncio
+import subprocess
+import sys
 
 import matplotlib
 
@@ -250,8 +252,6 @@ def test_comparison_runs_both_sides_from_the_same_start():
 
 
 def test_importing_the_core_loads_no_widgets_or_matplotlib():
-    import subprocess
-    import sys
     code = ("import sys, nnreg_core; print(any(m.startswith(('matplotlib', 'ipywidgets')) "
             "for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -295,3 +295,29 @@ def test_scrubbing_a_shown_dashboard_never_rerenders_the_axes():
     for value in np.logspace(-5, 0, 20):
         dash.controls["strength"].value = value
     assert dash.blitter.full_draws == full and dash.blitter.blits >= 20
+
+
+def test_training_set_size_control_rebuilds_with_that_many_samples():
+    dash = widgets.Dashboard(**SMALL)
+    assert len(dash.dataset.X_train) == 80
+    dash.controls["n_train"].value = 40
+    assert len(dash.dataset.X_train) == 40 and dash.settings.n_train == 40
+    dash.run()
+    assert dash.summary()["epoch"] == 30
+
+
+def test_making_a_dashboard_leaves_pyplot_on_the_notebook_backend():
+    # ipympl switches pyplot's backend when imported; a fresh interpreter shows whether the
+    # dashboard keeps that from happening (in this process ipympl may be imported already).
+    code = (
+        "import matplotlib\n"
+        "matplotlib.use('module://matplotlib_inline.backend_inline')\n"
+        "import matplotlib.pyplot as plt\n"
+        "from nnreg_core import widgets\n"
+        "widgets.Dashboard(epochs=10, n_train=40, hidden=(4,))\n"
+        "print(matplotlib.get_backend())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("backend_inline"), done.stdout
