@@ -13,6 +13,7 @@ from functools import partial
 from html import escape
 
 import ipywidgets as W
+import numpy as np
 from IPython.display import clear_output, display
 
 from . import catalog
@@ -25,6 +26,17 @@ REBUILDS = ("regularizer", "form", "dataset", "n_train", "hidden")
 KNOB_CONTROLS = {"elastic_net": ("l1_ratio",), "dropout": ("where",), "noise": ("where",),
                  "l1": ("form",)}
 KNOB_NAMES = ("l1_ratio", "where", "form")
+
+
+def snapped_only(control, change):
+    """Whether a slider change is less than half a step: the browser snapping a value given in
+    code (``lr=0.3``) onto its grid (0.316), not a person moving it. Such echoes are ignored."""
+    if isinstance(control, W.FloatLogSlider):
+        old, new = change["old"], change["new"]
+        return old > 0 and new > 0 and abs(np.log10(new / old)) < control.step / 2
+    if isinstance(control, W.FloatSlider):
+        return abs(change["new"] - change["old"]) < control.step / 2
+    return False
 
 
 class DashboardEvents:
@@ -40,7 +52,7 @@ class DashboardEvents:
         self._quiet = False
 
     def _on_control(self, name, change):
-        if not self._quiet:
+        if not self._quiet and not snapped_only(self.controls[name], change):
             self._guarded(self._change, name, change["new"])
 
     def _guarded(self, action, *args):

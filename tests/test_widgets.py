@@ -321,3 +321,14 @@ def test_making_a_dashboard_leaves_pyplot_on_the_notebook_backend():
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("backend_inline"), done.stdout
+
+
+def test_a_browser_snapping_a_value_onto_the_slider_grid_retrains_nothing():
+    dash = widgets.Dashboard(lr=0.3, **SMALL)
+    dash.run()
+    trained = dash.summary()
+    slider = dash.controls["lr"]
+    slider.value = 10 ** (round(np.log10(0.3) / slider.step) * slider.step)   # 0.316, as sent back
+    assert dash.settings.lr == 0.3 and dash.summary() == trained
+    slider.value = 0.3 * 10 ** slider.step                                     # one real step
+    assert dash.settings.lr == pytest.approx(0.3 * 10 ** slider.step)
