@@ -196,8 +196,9 @@ class Run:
         batch_size: minibatch size; None for full batch.
         rng: a ``np.random.Generator`` (or an int seed) for shuffling and noise.
         shuffle: reshuffle each epoch (else batches are taken in order).
-        patience: early stopping: stop when the test loss has not improved for this many
-            epochs and restore the best weights (one model only).
+        patience: early stopping: stop when the loss on the held-out set (``X_test``, which
+            may be a validation split) has not improved for this many epochs and restore the
+            best weights (one model only).
         evaluate_every: evaluate losses and weights every this many epochs (and at the end).
         snapshots: keep a copy of the weights in each report (for histograms).
     """
@@ -364,9 +365,9 @@ class Run:
         elif report.epoch - self.best[0] >= self.patience:
             self.params = self.best[2]
             report.stopped = "early_stopping"
-            report.message = (f"early stopping at epoch {report.epoch}: the test loss has not "
-                              f"improved for {self.patience} epochs; weights restored from epoch "
-                              f"{self.best[0]} (test loss {self.best[1]:.4f}).")
+            report.message = (f"early stopping at epoch {report.epoch}: the held-out loss has "
+                              f"not improved for {self.patience} epochs; weights restored from "
+                              f"epoch {self.best[0]} (held-out loss {self.best[1]:.4f}).")
             self.stopped, self.message = report.stopped, report.message
         return report
 
