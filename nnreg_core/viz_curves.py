@@ -19,6 +19,8 @@ class _Curves:
     gap = None
     fixed_y = False
     legend_at = "upper right"
+    legend_columns = 1
+    fresh_headroom = 1.1
 
     def __init__(self, history, ax, epochs):
         self.ax = new_axes(ax)
@@ -30,7 +32,7 @@ class _Curves:
         for field, (text, style) in self.styles().items():
             self.lines[field] = self.ax.plot([], [], label=text, lw=2.5, **style)[0]
         self.update(data)
-        self.ax.legend(fontsize=LEGEND_FONT, loc=self.legend_at)
+        self.ax.legend(fontsize=LEGEND_FONT, loc=self.legend_at, ncol=self.legend_columns)
 
     def styles(self):
         raise NotImplementedError
@@ -59,7 +61,7 @@ class _Curves:
         values = [np.nanmax(data[f]) for f in self.lines if data.get(f) is not None
                   and len(data[f]) and np.any(np.isfinite(data[f]))]
         top = max(values) if values else np.nan
-        grow_limits(self.ax, x_max, top, fresh=self.fresh)
+        grow_limits(self.ax, x_max, top, fresh=self.fresh, fresh_headroom=self.fresh_headroom)
         self.fresh = self.fresh and not values
 
     def refit(self):
@@ -79,6 +81,8 @@ class LossCurves(_Curves):
     """
 
     gap = ("train_loss", "test_loss")
+    legend_columns = 2
+    fresh_headroom = 1.45   # room above the curves for the two-row legend
 
     def __init__(self, history, ax=None, epochs=None, loss="data loss", penalty_label=None):
         self.penalty_label = penalty_label or "penalty"
@@ -113,6 +117,8 @@ class AccuracyCurves(_Curves):
 
 class NormCurve(_Curves):
     """The L2 norm of all weight matrices, ``sqrt(Σ w²)`` over every ``W`` (biases out)."""
+
+    legend_at = "lower right"
 
     def __init__(self, history, ax=None, epochs=None):
         super().__init__(history, ax, epochs)

@@ -83,18 +83,18 @@ def set_band(ax, band, x, low, high, **style):
     return ax.fill_between(x, low, high, **style)
 
 
-def grow_limits(ax, x_max, data_max, fresh=False, headroom=1.3):
+def grow_limits(ax, x_max, data_max, fresh=False, headroom=1.3, fresh_headroom=1.1):
     """Expand-only limits from 0: ``0…x_max`` (or the data's last x) and ``0…top`` on y.
 
     The y top moves only when the data outgrow it (to ``headroom`` × the data), or on a
-    ``fresh`` fit (to 1.1 × the data), so a growing curve does not rescale the axes each
-    frame and earlier values stay comparable. Returns True if a limit changed.
+    ``fresh`` fit (to ``fresh_headroom`` × the data), so a growing curve does not rescale the
+    axes each frame and earlier values stay comparable. Returns True if a limit changed.
     """
     x_lim = (0, x_max) if x_max else ax.get_xlim()
     top = ax.get_ylim()[1]
     if np.isfinite(data_max) and data_max > 0:
         if fresh:
-            top = 1.1 * data_max
+            top = fresh_headroom * data_max
         elif data_max > top:
             top = headroom * data_max
     changed = tuple(x_lim) != tuple(ax.get_xlim()) or (0, top) != tuple(ax.get_ylim())
