@@ -59,22 +59,26 @@ class Penalty(Regularizer):
         raise NotImplementedError
 
 
-class L2(Penalty):
-    """``(lam / 2) * sum w^2``; gradient ``lam * w``.
+class OneStrength(Penalty):
+    """A penalty with one strength, ``lam`` (validated; may change between steps)."""
 
-    >>> L2(0.1).value([1.0, -2.0]), L2(0.1).grad([1.0, -2.0]).tolist()
-    (0.25, [0.1, -0.2])
-    """
+    lam = Strength()
 
     def __init__(self, lam, include_biases=False):
         super().__init__(include_biases)
         self.lam = lam
 
-    lam = Strength()
-
     @property
     def strength(self):
         return self.lam
+
+
+class L2(OneStrength):
+    """``(lam / 2) * sum w^2``; gradient ``lam * w``.
+
+    >>> L2(0.1).value([1.0, -2.0]), L2(0.1).grad([1.0, -2.0]).tolist()
+    (0.25, [0.1, -0.2])
+    """
 
     def _value(self, w):
         return 0.5 * per_model(self.lam, w.ndim) * w * w
@@ -86,22 +90,12 @@ class L2(Penalty):
         return f"L2 λ={format_strength(self.lam)} (λ/2·Σw², {self.biases_note()})"
 
 
-class L1(Penalty):
+class L1(OneStrength):
     """``lam * sum |w|``; subgradient ``lam * sign(w)``, taken as 0 at w = 0.
 
     >>> L1(0.1).value([1.0, -2.0]), L1(0.1).grad([1.0, 0.0, -2.0]).tolist()
     (0.30000000000000004, [0.1, 0.0, -0.1])
     """
-
-    def __init__(self, lam, include_biases=False):
-        super().__init__(include_biases)
-        self.lam = lam
-
-    lam = Strength()
-
-    @property
-    def strength(self):
-        return self.lam
 
     def _value(self, w):
         return per_model(self.lam, w.ndim) * np.abs(w)
