@@ -1,10 +1,16 @@
 """Shared fixtures for the core's tests: small seeded data sets, a way to run to the end, and
 the hypothesis profile (reproducible: the same examples on every run, no database on disk)."""
-import numpy as np
-import pytest
-from hypothesis import settings
+import os
 
-import nnreg_core as nc
+# The notebooks' kernels and the browser test's JupyterLab inherit this. Their matrices are small,
+# and BLAS threads only fight each other on a busy machine (several times slower on 2 cores).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+import nnreg_core as nc  # noqa: E402
 
 settings.register_profile("nnreg", max_examples=40, deadline=None, derandomize=True,
                           database=None)
