@@ -23,7 +23,7 @@ def test_keep_right_answers(value, source, keep):
     (0.3, 0.3, "pytorch", "other way round"),
     (0.2, 0.8, "srivastava", "other way round"),
     (1.5, 0.3, "pytorch", "is a probability"),
-    (0.5, 0.3, "pytorch", "Not quite"),
+    (0.5, 0.3, "pytorch", "Not yet"),
     ("high", 0.3, "pytorch", "not a number"),
 ])
 def test_keep_wrong_answers_are_explained(answer, value, source, says):
@@ -53,7 +53,8 @@ def test_inverted_dropout_passes():
     (lambda a, keep, rng: a * (rng.random(a.shape) < 0.5) / keep, "each should be kept"),
     (lambda a, keep, rng: a[:, :3], "shape"),
     (lambda a, keep, rng: 1 / 0, "raised ZeroDivisionError"),
-    (lambda a, keep, rng: (a + 1) * (rng.random(a.shape) < keep) / keep, "Not quite"),
+    (lambda a, keep, rng: (a + 1) * (rng.random(a.shape) < keep) / keep, "Not yet"),
+    (lambda a, keep, rng: "dropped", "returned str"),
 ])
 def test_wrong_dropout_is_explained(fn, says):
     assert says in check_inverted_dropout(fn)

@@ -23,7 +23,7 @@ def test_right_pair_passes_for_several_settings():
     ((0.005, 0.03), "twice too big"),
     ((0.25, 0.75), "multiply both by α"),
     ((0.02, 0.02), "α is the total"),
-    ((0.01, 0.01), "Not quite"),
+    ((0.01, 0.01), "Not yet"),
     (0.005, "not a pair"),
     ("ab", "not a pair"),
     ((0.005, "x"), "not a number"),

@@ -16,8 +16,8 @@ def test_decay_lambda_right_answer_is_lr_times_lambda():
     (0.9985, "factor each weight keeps"),
     (0.6, "divided by the learning rate"),
     (0.97, "1 - λ"),
-    (0.5, "Not quite"),
-    ([0.1], "not a number"),
+    (0.5, "Not yet"),
+    ([0.1], "not one number"),
 ])
 def test_decay_lambda_wrong_answers_are_explained(answer, says):
     lam = 0.0015 / 0.05 if answer == "0.03" else 0.03
@@ -36,7 +36,7 @@ def test_nielsen_lambda_uses_the_training_set_size():
     (0.025, "n times larger"),
     (10.0, "no factor 2"),
     (2.5, "no factor 2"),
-    (7.0, "Not quite"),
+    (7.0, "Not yet"),
 ])
 def test_nielsen_lambda_wrong_answers_are_explained(answer, says):
     message = check_nielsen_lambda(answer, lam=0.025, n_train=200, batch_size=20)
@@ -49,7 +49,7 @@ def test_keras_lambda_halves_the_cs231n_value():
 
 
 @pytest.mark.parametrize("answer, says", [(0.01, "Same number"), (0.02, "other way"),
-                                          (0.1, "Not quite")])
+                                          (0.1, "Not yet")])
 def test_keras_lambda_wrong_answers_are_explained(answer, says):
     message = check_keras_lambda(answer, lam=0.01)
     assert not message.startswith("Correct")

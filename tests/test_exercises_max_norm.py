@@ -32,7 +32,7 @@ def test_in_place_projection_that_also_returns_passes():
     (lambda W, c: None, "returned None"),
     (lambda W, c: W[:2], "shape"),
     (lambda W, c: W.nope, "raised AttributeError"),
-    (lambda W, c: W * 0.5, "Not quite"),
+    (lambda W, c: W * 0.5, "Not yet"),
 ])
 def test_wrong_projections_are_explained(project, says):
     assert says in check_max_norm_projection(project)

@@ -108,8 +108,8 @@ def test_noise_lambda_right_answer_passes():
 
 @pytest.mark.parametrize("answer, hint", [
     (None, "Replace None"), (0.3, "σ itself"), (0.045, "1/2 twice"), (0.18, "by 2"),
-    (-0.09, "negative"), (1.0, "Expand"), ("0.09x", "one number"), ([0.09], "one number"),
-    (float("nan"), "finite"), (True, "one number"),
+    (-0.09, "negative"), (1.0, "expand"), ("0.09x", "not a number"), ([0.09], "not one number"),
+    (float("nan"), "finite"), (True, "True/False"),
 ])
 def test_noise_lambda_wrong_answers_are_told_why(answer, hint):
     message = check_noise_lambda(answer)

@@ -32,7 +32,7 @@ def test_best_epoch_checker_accepts_the_right_epoch(capsys):
     ("twenty", "not a number"),
     (1, "position of the minimum"),
     (50, "largest"),
-    (40, "Not quite"),
+    (40, "Not yet"),
     (25, "not even measured"),
 ])
 def test_best_epoch_checker_explains_wrong_answers(answer, says):
@@ -65,7 +65,7 @@ def test_largest_weight_checker_accepts_a_rounded_answer():
     (3.0, "last layer"),
     (-4.0, "absolute value"),
     (2.0, "absolute value"),
-    (2.5, "Not quite"),
+    (2.5, "Not yet"),
 ])
 def test_largest_weight_checker_explains_wrong_answers(answer, says):
     message = check_largest_weight(answer, PARAMS)

@@ -4,10 +4,13 @@ The core's :class:`~nnreg_core.stochastic.Dropout` takes ``keep``, the probabili
 unit. Other texts use one letter for either meaning: Srivastava et al. (2014) and the CS231n notes
 write p for the probability of *keeping* (retaining) a unit; PyTorch's ``nn.Dropout(p)`` and
 Keras' ``Dropout(rate)`` give the probability of *dropping* it.
+
+Each ``check_…`` function prints and returns ``"Correct: …"`` or what to look at (see
+:mod:`.answers`); ``None`` asks for an answer.
 """
 import numpy as np
 
-from .overfitting import PLACEHOLDER, _number, _say
+from .answers import call_answer, judge, read_function, read_number, say
 
 MEANINGS = {"pytorch": "drop", "keras": "drop", "srivastava": "keep", "cs231n": "keep"}
 WRITTEN = {"pytorch": "PyTorch's nn.Dropout(p=…)", "keras": "Keras' Dropout(rate=…)",
@@ -38,23 +41,19 @@ def check_keep(answer, value, source):
     >>> _ = check_keep(0.7, 0.3, "pytorch")
     Correct: PyTorch's nn.Dropout(p=…) gives the probability of dropping a unit, so keep = 0.7.
     """
-    if answer is None:
-        return _say(PLACEHOLDER)
-    got, problem = _number(answer, "keep")
+    got, problem = read_number(answer, "keep")
     if problem:
-        return _say(problem)
+        return say(problem)
     right = keep_from(value, source)
     meaning = "dropping" if MEANINGS[source] == "drop" else "keeping"
-    if np.isclose(got, right, atol=1e-9):
-        return _say(f"Correct: {WRITTEN[source]} gives the probability of {meaning} a unit, so "
-                    f"keep = {right:.4g}.")
-    if np.isclose(got, 1 - right, atol=1e-9):
-        return _say(f"The other way round: {WRITTEN[source]} is the probability of {meaning} a "
-                    f"unit, and keep is the probability of keeping it.")
-    if not 0 < got <= 1:
-        return _say(f"keep is a probability in (0, 1]; {got:.4g} is not.")
-    return _say(f"Not quite ({got:.4g}). Read {WRITTEN[source]} as a probability of {meaning} "
-                "a unit and convert it to the probability of keeping it.")
+    correct = (f"Correct: {WRITTEN[source]} gives the probability of {meaning} a unit, so "
+               f"keep = {right:.4g}.")
+    slips = [(1 - right, f"The other way round: {WRITTEN[source]} is the probability of "
+                         f"{meaning} a unit, and keep is the probability of keeping it.")]
+    otherwise = (f"keep is a probability in (0, 1]; {got:.4g} is not." if not 0 < got <= 1 else
+                 f"Not yet: {got:.4g} is not it. Read {WRITTEN[source]} as a probability of "
+                 f"{meaning} a unit and convert it to the probability of keeping it.")
+    return say(judge(got, right, correct, slips, otherwise, rtol=1e-5, atol=1e-9))
 
 
 def _values_are(a_out, a, factor):
@@ -63,11 +62,14 @@ def _values_are(a_out, a, factor):
 
 
 def _run(dropout_forward, a, keep, seed):
+    """The learner's output on a copy of ``a`` with ``rng`` seeded by ``seed``, as floats."""
+    out, problem = call_answer(dropout_forward, a.copy(), keep, np.random.default_rng(seed))
+    if problem:
+        return None, problem
     try:
-        return np.asarray(dropout_forward(a.copy(), keep, np.random.default_rng(seed)),
-                          dtype=float), None
-    except Exception as err:  # the learner's code may fail in any way: report it
-        return None, f"Your function raised {type(err).__name__}: {err}"
+        return np.asarray(out, dtype=float), None
+    except (TypeError, ValueError):
+        return None, f"Your function returned {type(out).__name__}; return an array like a."
 
 
 def check_inverted_dropout(dropout_forward, keep=0.8):
@@ -79,39 +81,38 @@ def check_inverted_dropout(dropout_forward, keep=0.8):
     >>> _ = check_inverted_dropout(lambda a, keep, rng: a * (rng.random(a.shape) < keep) / keep)
     Correct: about 80% of units are kept, each scaled by 1/keep = 1.25, and the mean is unchanged.
     """
-    if dropout_forward is None:
-        return _say(PLACEHOLDER)
-    if not callable(dropout_forward):
-        return _say("Give a function dropout_forward(a, keep, rng), not a value.")
+    dropout_forward, problem = read_function(dropout_forward, "dropout_forward(a, keep, rng)")
+    if problem:
+        return say(problem)
     a = np.random.default_rng(3).uniform(0.5, 1.5, size=(400, 50))
     first, problem = _run(dropout_forward, a, keep, 0)
     if problem:
-        return _say(problem)
+        return say(problem)
     if first.shape != a.shape:
-        return _say(f"Your output has shape {first.shape}; it must keep the input's shape "
-                    f"{a.shape}.")
+        return say(f"Your output has shape {first.shape}; it must keep the input's shape "
+                   f"{a.shape}.")
     again, _ = _run(dropout_forward, a, keep, 0)
     other, _ = _run(dropout_forward, a, keep, 1)
     if again is None or not np.array_equal(first, again) or np.array_equal(first, other):
-        return _say("Draw the mask with the rng you are given (rng.random(a.shape)), not with "
-                    "np.random: the same seed must give the same mask, another seed another.")
+        return say("Draw the mask with the rng you are given (rng.random(a.shape)), not with "
+                   "np.random: the same seed must give the same mask, another seed another.")
     kept = float(np.mean(~np.isclose(first, 0.0)))
     if abs(kept - (1 - keep)) < 0.02 and abs(kept - keep) >= 0.02:
-        return _say(f"You kept about {kept:.0%} of the units: that is the drop rate. Keep a unit "
-                    f"where rng.random(a.shape) < keep.")
+        return say(f"You kept about {kept:.0%} of the units: that is the drop rate. Keep a unit "
+                   f"where rng.random(a.shape) < keep.")
     if abs(kept - keep) >= 0.02:
-        return _say(f"You kept {kept:.0%} of the units; each should be kept with probability "
-                    f"keep = {keep:g}.")
+        return say(f"You kept {kept:.0%} of the units; each should be kept with probability "
+                   f"keep = {keep:g}.")
     if _values_are(first, a, 1 / keep):
-        return _say(f"Correct: about {keep:.0%} of units are kept, each scaled by "
-                    f"1/keep = {1 / keep:.4g}, and the mean is unchanged.")
+        return say(f"Correct: about {keep:.0%} of units are kept, each scaled by "
+                   f"1/keep = {1 / keep:.4g}, and the mean is unchanged.")
     if _values_are(first, a, 1.0):
-        return _say("This is dropout without the inversion: kept units must be divided by keep, "
-                    "or the mean activation falls to keep times its value at training time.")
+        return say("This is dropout without the inversion: kept units must be divided by keep, "
+                   "or the mean activation falls to keep times its value at training time.")
     if _values_are(first, a, keep):
-        return _say("You multiplied by keep; inverted dropout divides by keep so that the mean "
-                    "activation stays the same.")
+        return say("You multiplied by keep; inverted dropout divides by keep so that the mean "
+                   "activation stays the same.")
     if _values_are(first, a, 1 / (1 - keep)):
-        return _say("You divided by the drop rate 1 − keep; divide by keep, the probability "
-                    "of keeping.")
-    return _say("Not quite: every output should be 0 or the input divided by keep.")
+        return say("You divided by the drop rate 1 − keep; divide by keep, the probability "
+                   "of keeping.")
+    return say("Not yet: every output should be 0 or the input divided by keep.")

@@ -1,12 +1,12 @@
 """Answer checkers for the L1 notebook (03_l1). NumPy only.
 
-Each ``check_…`` function prints ``"Correct"`` or what to look at, and returns True or False.
+Each ``check_…`` function prints a message and returns it (see :mod:`.answers`): ``"Correct: …"``
+for a right answer, otherwise ``"Not yet: …"`` and what to look at; ``None`` asks for an answer.
 """
 import numpy as np
 
 from ..decay import soft_threshold
-
-PLACEHOLDER = "Replace None with your answer, then run the cell again"
+from .answers import call_answer, judge, known_slip, read_function, read_number, say
 
 #: The shrink question: plain SGD, learning rate and the L1 strength in the CS231n convention
 #: ``λ·Σ|w|`` (gradient ``λ·sign(w)``).
@@ -22,13 +22,6 @@ _TRIALS = (
 )
 
 
-def _placeholder(answer):
-    if answer is None:
-        print(PLACEHOLDER + ".")
-        return True
-    return False
-
-
 def check_shrink_amount(answer):
     """How far one plain-SGD step moves a non-zero weight toward zero because of L1.
 
@@ -40,17 +33,17 @@ def check_shrink_amount(answer):
         answer: a number (the distance), or None while the learner has not answered.
 
     Returns:
-        True when the answer equals ``lr·λ`` (to a relative 1e-6).
+        The printed message: ``"Correct: …"`` when the answer equals ``lr·λ`` (to a relative
+        1e-6), otherwise the hint for the slip it shows.
+
+    >>> _ = check_shrink_amount(5e-05)
+    Correct: lr·λ = 5e-05 per step, the same for a big weight and a tiny one.
     """
-    if _placeholder(answer):
-        return False
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        print(f"Give one number (a distance), not {answer!r}.")
-        return False
+    value, problem = read_number(answer, "the distance")
+    if problem:
+        return say(problem)
     expected = SHRINK_LR * SHRINK_LAM
-    diagnoses = (
+    slips = [(wrong, f"Not yet: {hint}") for wrong, hint in (
         (SHRINK_LAM, "That is λ itself. The penalty's gradient λ·sign(w) is multiplied by the "
                      "learning rate before it reaches the weight."),
         (-expected, "The distance is positive: the step moves the weight toward zero by lr·λ."),
@@ -59,18 +52,12 @@ def check_shrink_amount(answer):
         (2 * expected, "There is no factor 2 for L1: the derivative of λ·|w| is λ·sign(w) "
                        "(the 1/2 belongs to L2's λ/2·w²)."),
         (SHRINK_LR / SHRINK_LAM, "Multiply the learning rate by λ, do not divide."),
-    )
-    if np.isclose(value, expected, rtol=1e-6, atol=0):
-        print(f"Correct: lr·λ = {expected:.3g} per step, the same for a big weight and a tiny "
-              "one.")
-        return True
-    for wrong, hint in diagnoses:
-        if np.isclose(value, wrong, rtol=1e-6, atol=0):
-            print(f"Not yet: {hint}")
-            return False
-    print(f"Not yet: {value:.4g} is not it. Write the update w -= lr·(g + λ·sign(w)) and read "
-          "off the part that does not depend on the data gradient g.")
-    return False
+    )]
+    correct = (f"Correct: lr·λ = {expected:.3g} per step, the same for a big weight and a tiny "
+               "one.")
+    otherwise = (f"Not yet: {value:.4g} is not it. Write the update w -= lr·(g + λ·sign(w)) and "
+                 "read off the part that does not depend on the data gradient g.")
+    return say(judge(value, expected, correct, slips, otherwise, rtol=1e-6, atol=0))
 
 
 def check_soft_threshold(fn):
@@ -86,48 +73,54 @@ def check_soft_threshold(fn):
             learner has not answered.
 
     Returns:
-        True when every trial matches :func:`nnreg_core.decay.soft_threshold` to 1e-12.
+        The printed message: ``"Correct: …"`` when every trial matches
+        :func:`nnreg_core.decay.soft_threshold` to 1e-12, otherwise the first problem found.
+
+    >>> _ = check_soft_threshold(lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0))
+    Correct: weights within t of zero land exactly on zero, the rest move t toward it.
     """
-    if _placeholder(fn):
-        return False
-    if not callable(fn):
-        print(f"Give a function fn(w, t), not {type(fn).__name__}.")
-        return False
+    fn, problem = read_function(fn, "fn(w, t)")
+    if problem:
+        return say(problem)
     for w, t in _TRIALS:
-        try:
-            got = fn(w.copy(), t)
-        except Exception as err:  # the learner's code: report any failure as a hint
-            print(f"Your function raised {type(err).__name__}: {err}. It must accept an array w "
-                  "and a number t.")
-            return False
-        if got is None:
-            print("Your function returned None: return the new array (did you forget "
-                  "`return`?).")
-            return False
-        got = np.asarray(got, dtype=float)
-        if got.shape != w.shape:
-            print(f"The result has shape {got.shape}; it must have the shape of w, {w.shape}.")
-            return False
-        expected = soft_threshold(w, t)
-        if not np.allclose(got, expected, rtol=0, atol=1e-12):
-            print("Not yet: " + _diagnose_threshold(w, t, got))
-            return False
-    print("Correct: weights within t of zero land exactly on zero, the rest move t toward it.")
-    return True
+        problem = _threshold_problem(fn, w, t)
+        if problem:
+            return say(problem)
+    return say("Correct: weights within t of zero land exactly on zero, the rest move t toward "
+               "it.")
+
+
+def _threshold_problem(fn, w, t):
+    """What is wrong with ``fn(w, t)`` on one trial, or None when it equals the soft threshold."""
+    got, problem = call_answer(fn, w.copy(), t,
+                               advice="It must accept an array w and a number t.")
+    if problem:
+        return problem
+    if got is None:
+        return "Your function returned None: return the new array (did you forget `return`?)."
+    got = np.asarray(got, dtype=float)
+    if got.shape != w.shape:
+        return f"The result has shape {got.shape}; it must have the shape of w, {w.shape}."
+    if np.allclose(got, soft_threshold(w, t), rtol=0, atol=1e-12):
+        return None
+    return "Not yet: " + _diagnose_threshold(w, t, got)
 
 
 def _diagnose_threshold(w, t, got):
     """Name the slip that produced ``got`` from ``w`` and threshold ``t``."""
-    if np.allclose(got, w - t * np.sign(w), atol=1e-12):
-        return ("that is the constant shrink w − t·sign(w): a weight smaller than t jumps across "
-                "zero. Clip at zero: max(|w| − t, 0), then put the sign back.")
-    if np.allclose(got, w + t * np.sign(w), atol=1e-12):
-        return ("your step moves weights away from zero (the blog's w + sgn(w)·λ). Subtract the "
-                "threshold from |w|.")
-    if np.allclose(got, np.where(np.abs(w) > t, w, 0.0), atol=1e-12):
-        return ("that is a hard threshold: small weights become 0 but large ones must also move "
-                "t toward zero.")
-    if np.allclose(got, np.maximum(np.abs(w) - t, 0.0), atol=1e-12):
-        return "the magnitudes are right but the signs are lost: multiply by sign(w)."
-    return ("compare your output with sign(w)·max(|w| − t, 0) on "
-            f"w = {np.round(w, 3).tolist()}, t = {t}.")
+    slips = [
+        (w - t * np.sign(w), "that is the constant shrink w − t·sign(w): a weight smaller than t "
+                             "jumps across zero. Clip at zero: max(|w| − t, 0), then put the "
+                             "sign back."),
+        (w + t * np.sign(w), "your step moves weights away from zero (the blog's w + sgn(w)·λ). "
+                             "Subtract the threshold from |w|."),
+        (np.where(np.abs(w) > t, w, 0.0), "that is a hard threshold: small weights become 0 but "
+                                          "large ones must also move t toward zero."),
+        (np.maximum(np.abs(w) - t, 0.0), "the magnitudes are right but the signs are lost: "
+                                         "multiply by sign(w)."),
+    ]
+    hint = known_slip(got, slips, rtol=1e-5, atol=1e-12)
+    if hint is None:
+        return ("compare your output with sign(w)·max(|w| − t, 0) on "
+                f"w = {np.round(w, 3).tolist()}, t = {t}.")
+    return hint

@@ -2,37 +2,25 @@
 
 Each ``check_…`` function converts an L2 strength from the CS231n form ``(λ/2)·Σw²`` (gradient
 ``+= λ·w``) into another form with :func:`nnreg_core.conventions.convert`, compares the learner's
-answer, and prints ``"Correct: …"`` or what to look at. ``None`` asks for an answer.
+answer, and prints and returns ``"Correct: …"`` or what to look at (see :mod:`.answers`).
+``None`` asks for an answer.
 """
-import numpy as np
-
 from ..conventions import convert
-from .overfitting import PLACEHOLDER, _number, _say
+from .answers import judge, read_number, say
 
 
-def _close(a, b):
-    """Equal to about 4 significant digits, the precision of a printed number."""
-    return bool(np.isclose(a, b, rtol=1e-3, atol=1e-12))
+def _verdict(answer, right, what, slips):
+    """Read ``answer`` and compare it with ``right``; ``slips`` are ``(wrong value, hint)`` pairs.
 
-
-def _judge(answer, right, what, traps):
-    """Compare ``answer`` with ``right``; ``traps`` is a list of ``(wrong value, message)``.
-
-    Returns the printed message: "Correct", the message of the first trap the answer matches,
-    or a general hint.
+    Returns the printed message: "Correct", the hint of the first slip the answer matches, or a
+    general hint.
     """
-    if answer is None:
-        return _say(PLACEHOLDER)
-    value, problem = _number(answer, what)
+    value, problem = read_number(answer, what)
     if problem:
-        return _say(problem)
-    if _close(value, right):
-        return _say(f"Correct: {what} is {right:.4g}.")
-    for wrong, message in traps:
-        if _close(value, wrong):
-            return _say(message)
-    return _say(f"Not quite ({value:.4g}). Write both updates for one SGD step and make the "
-                f"factor in front of w the same.")
+        return say(problem)
+    return say(judge(value, right, f"Correct: {what} is {right:.4g}.", slips,
+                     f"Not yet: {value:.4g} is not it. Write both updates for one SGD step and "
+                     "make the factor in front of w the same."))
 
 
 def check_blog_decay_lambda(answer, lam, lr):
@@ -45,7 +33,7 @@ def check_blog_decay_lambda(answer, lam, lr):
     Correct: the decay-form λ is 0.0015.
     """
     right = convert(lam, "cs231n", "blog_decay", lr=lr)
-    traps = [
+    slips = [
         (lam, "That is the gradient-form value itself. In the gradient form λ·w is multiplied "
               "by the learning rate before it changes w; the decay form applies its λ directly."),
         (1 - right, "That is the factor each weight keeps (w *= f). The decay form asks for the "
@@ -55,7 +43,7 @@ def check_blog_decay_lambda(answer, lam, lr):
         (1 - lam, "1 - λ is a factor kept, and it forgets the learning rate: write out "
                   "w -= lr·(g + λ·w) and read off the fraction of w removed."),
     ]
-    return _judge(answer, right, "the decay-form λ", traps)
+    return _verdict(answer, right, "the decay-form λ", slips)
 
 
 def check_nielsen_lambda(answer, lam, n_train, batch_size):
@@ -68,7 +56,7 @@ def check_nielsen_lambda(answer, lam, n_train, batch_size):
     Correct: Nielsen's λ is 5.
     """
     right = convert(lam, "cs231n", "nielsen", n_train=n_train)
-    traps = [
+    slips = [
         (lam * batch_size, f"You used the batch size ({batch_size}). Nielsen's n is the size of "
                            f"the whole training set ({n_train}), even when each step sees one "
                            "minibatch."),
@@ -79,7 +67,7 @@ def check_nielsen_lambda(answer, lam, n_train, batch_size):
         (2 * right, "Both forms carry the 1/2 (λ/2 and λ/2n): no factor 2 is needed."),
         (right / 2, "Both forms carry the 1/2 (λ/2 and λ/2n): no factor 2 is needed."),
     ]
-    return _judge(answer, right, "Nielsen's λ", traps)
+    return _verdict(answer, right, "Nielsen's λ", slips)
 
 
 def check_keras_lambda(answer, lam):
@@ -89,10 +77,10 @@ def check_keras_lambda(answer, lam):
     Correct: the Keras l2 value is 0.005.
     """
     right = convert(lam, "cs231n", "keras")
-    traps = [
+    slips = [
         (lam, "Same number, different penalty: Keras writes λ·Σw² without the 1/2, so its "
               "gradient is 2λ·w, twice CS231n's λ·w."),
         (2 * lam, "The factor 2 goes the other way: Keras's gradient 2·λ_K·w must equal λ·w, so "
                   "λ_K = λ/2."),
     ]
-    return _judge(answer, right, "the Keras l2 value", traps)
+    return _verdict(answer, right, "the Keras l2 value", slips)

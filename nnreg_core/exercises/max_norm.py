@@ -3,11 +3,13 @@
 A max-norm constraint keeps the incoming weight vector of every unit inside a ball of radius c.
 With weights laid out ``W[fan_in, fan_out]`` (``z = a @ W + b``), unit j's incoming weights are
 the column ``W[:, j]``, and the projection is ``w_j <- w_j · min(1, c / ‖w_j‖₂)``.
+
+The checker prints and returns ``"Correct: …"`` or what to look at (see :mod:`.answers`).
 """
 import numpy as np
 
 from ..constraints import MaxNorm, column_norms
-from .overfitting import PLACEHOLDER, _say
+from .answers import call_answer, judge, read_function, say
 
 
 def _test_matrix():
@@ -26,14 +28,6 @@ def _rows_projected(W, c):
     return _reference(W.T, c).T
 
 
-def _call(project, W, c):
-    """Run the learner's function on a copy of W; returns ``(result, problem)``."""
-    try:
-        return project(W.copy(), c), None
-    except Exception as err:  # the learner's code may fail in any way: report it
-        return None, f"Your function raised {type(err).__name__}: {err}"
-
-
 def check_max_norm_projection(project, c=3.0):
     """Check a learner's ``project(W, c)``: returns W with every column's norm at most c.
 
@@ -44,27 +38,22 @@ def check_max_norm_projection(project, c=3.0):
     >>> _ = check_max_norm_projection(lambda W, c: W * np.minimum(1, c / np.linalg.norm(W, axis=0)))
     Correct: columns with norm above 3 now have norm 3; the others are unchanged.
     """
-    if project is None:
-        return _say(PLACEHOLDER)
-    if not callable(project):
-        return _say("Give a function project(W, c), not a value: define it with def and pass "
-                    "its name.")
-    W = _test_matrix()
-    result, problem = _call(project, W, c)
+    project, problem = read_function(project, "project(W, c)")
     if problem:
-        return _say(problem)
+        return say(problem)
+    W = _test_matrix()
+    result, problem = call_answer(project, W.copy(), c)
+    if problem:
+        return say(problem)
     if result is None:
-        return _say("Your function returned None: return the projected array (the constraint "
-                    "in the core works in place, but here the result must be returned).")
+        return say("Your function returned None: return the projected array (the constraint "
+                   "in the core works in place, but here the result must be returned).")
     result = np.asarray(result, dtype=float)
     if result.shape != W.shape:
-        return _say(f"Your result has shape {result.shape}; it must keep W's shape {W.shape}.")
+        return say(f"Your result has shape {result.shape}; it must keep W's shape {W.shape}.")
     right = _reference(W, c)
-    if np.allclose(result, right, rtol=1e-9, atol=1e-12):
-        return _say(f"Correct: columns with norm above {c:g} now have norm {c:g}; the others "
-                    "are unchanged.")
     norms = column_norms(W)
-    traps = [
+    slips = [
         (_rows_projected(W, c), "You bounded the rows. In W[fan_in, fan_out] a row holds one "
                                 "input's outgoing weights; a unit's incoming weights are a column: "
                                 "take the norm over axis=0."),
@@ -76,9 +65,9 @@ def check_max_norm_projection(project, c=3.0):
         (np.clip(W, -c, c), "np.clip bounds each weight on its own; max-norm bounds the length "
                             "of each unit's whole weight vector, keeping its direction."),
     ]
-    for wrong, message in traps:
-        if np.allclose(result, wrong, rtol=1e-9, atol=1e-12):
-            return _say(message)
-    got = column_norms(result)
-    return _say(f"Not quite. The column norms were {np.round(norms, 3).tolist()}; yours became "
-                f"{np.round(got, 3).tolist()}, expected {np.round(column_norms(right), 3).tolist()}.")
+    correct = (f"Correct: columns with norm above {c:g} now have norm {c:g}; the others are "
+               "unchanged.")
+    otherwise = (f"Not yet: the column norms were {np.round(norms, 3).tolist()}; yours became "
+                 f"{np.round(column_norms(result), 3).tolist()}, expected "
+                 f"{np.round(column_norms(right), 3).tolist()}.")
+    return say(judge(result, right, correct, slips, otherwise, rtol=1e-9, atol=1e-12))

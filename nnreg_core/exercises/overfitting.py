@@ -1,29 +1,11 @@
 """Answer checkers for the notebook on overfitting (01). NumPy only.
 
-Each ``check_…`` function returns a message and prints it: ``"Correct: …"`` for a right answer,
-otherwise what to look at. A placeholder answer of ``None`` asks the learner to replace it.
+Each ``check_…`` function prints a message and returns it (see :mod:`.answers`): ``"Correct: …"``
+for a right answer, otherwise what to look at; ``None`` asks the learner for an answer.
 """
 import numpy as np
 
-PLACEHOLDER = "Replace None with your answer, then run the cell again."
-
-
-def _say(message):
-    print(message)
-    return message
-
-
-def _number(answer, what):
-    """``answer`` as a float, or a message saying why it is not a usable number."""
-    if isinstance(answer, (bool, np.bool_)):
-        return None, f"Your answer is True/False; {what} is a number."
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None, f"Your answer {answer!r} is not a number; {what} is a number."
-    if not np.isfinite(value):
-        return None, f"Your answer {answer!r} is not finite; {what} is a finite number."
-    return value, None
+from .answers import close, read_number, say
 
 
 def best_epoch(epochs, test_losses):
@@ -57,35 +39,28 @@ def check_best_epoch(answer, epochs, test_losses):
     >>> _ = check_best_epoch(20, [10, 20, 30], [0.5, 0.3, 0.4])
     Correct: epoch 20 has the lowest test loss (0.3).
     """
-    if answer is None:
-        return _say(PLACEHOLDER)
-    value, problem = _number(answer, "an epoch")
+    value, problem = read_number(answer, "an epoch")
     if problem:
-        return _say(problem)
+        return say(problem)
     epochs, losses = np.asarray(epochs), np.asarray(test_losses, dtype=float)
     right = best_epoch(epochs, losses)
     if value == right:
-        return _say(f"Correct: epoch {right} has the lowest test loss ({losses.min():.4g}).")
+        return say(f"Correct: epoch {right} has the lowest test loss ({losses.min():.4g}).")
     index = int(np.argmin(losses))
     if value == index:
-        return _say(f"{value:g} is the position of the minimum in the array, not the epoch: look "
-                    "up the epoch number at that position (epochs are counted from 1 and may "
-                    "be recorded only every few epochs).")
+        return say(f"{value:g} is the position of the minimum in the array, not the epoch: look "
+                   "up the epoch number at that position (epochs are counted from 1 and may "
+                   "be recorded only every few epochs).")
     if value == int(epochs[np.argmax(losses)]):
-        return _say(f"At epoch {value:g} the test loss is at its largest; early stopping keeps "
-                    "the smallest.")
+        return say(f"At epoch {value:g} the test loss is at its largest; early stopping keeps "
+                   "the smallest.")
     if value == int(epochs[-1]):
-        return _say(f"Epoch {value:g} is the end of training; early stopping keeps the epoch "
-                    "where the test loss was lowest, usually much earlier.")
+        return say(f"Epoch {value:g} is the end of training; early stopping keeps the epoch "
+                   "where the test loss was lowest, usually much earlier.")
     measured = value in set(epochs.tolist())
-    hint = "" if measured else " (the test loss was not even measured at that epoch)"
-    return _say(f"Not quite{hint}: find the smallest entry of the test-loss curve and read off "
-                "its epoch.")
-
-
-def _close(a, b):
-    """Equal to 4 significant digits: what a learner copying a printed number gets."""
-    return bool(np.isclose(a, b, rtol=1e-3, atol=1e-9))
+    note = "" if measured else f" (the test loss was not even measured at epoch {value:g})"
+    return say(f"Not yet: find the smallest entry of the test-loss curve and read off its "
+               f"epoch{note}.")
 
 
 def largest_weight(params):
@@ -112,24 +87,22 @@ def check_largest_weight(answer, params):
     >>> _ = check_largest_weight(3.0, {"W1": np.array([[1.0, -3.0]]), "b1": np.array([9.0])})
     Correct: the largest |w| is 3.
     """
-    if answer is None:
-        return _say(PLACEHOLDER)
-    value, problem = _number(answer, "the largest |w|")
+    value, problem = read_number(answer, "the largest |w|")
     if problem:
-        return _say(problem)
+        return say(problem)
     right = largest_weight(params)
-    if _close(value, right):
-        return _say(f"Correct: the largest |w| is {right:.4g}.")
+    if close(value, right):
+        return say(f"Correct: the largest |w| is {right:.4g}.")
     everything = float(max(np.abs(p).max() for p in params.values()))
     signed_max = float(max(p.max() for n, p in params.items() if n.startswith("W")))
-    if _close(value, everything) and not _close(everything, right):
-        return _say("That number comes from a bias. The claim is about weights: use only the "
-                    "arrays whose names start with W.")
-    if _close(value, signed_max) or _close(value, -right):
-        return _say("Take the absolute value first: a weight of -5 is larger in magnitude "
-                    "than one of 3.")
+    if close(value, everything) and not close(everything, right):
+        return say("That number comes from a bias. The claim is about weights: use only the "
+                   "arrays whose names start with W.")
+    if close(value, signed_max) or close(value, -right):
+        return say("Take the absolute value first: a weight of -5 is larger in magnitude "
+                   "than one of 3.")
     last = [p for n, p in params.items() if n.startswith("W")][-1]
-    if _close(value, np.abs(last).max()):
-        return _say("That is the largest |w| of the last layer only; look at every W array.")
-    return _say(f"Not quite ({value:.4g}): take max |w| of each W array, then the largest "
-                "of those.")
+    if close(value, np.abs(last).max()):
+        return say("That is the largest |w| of the last layer only; look at every W array.")
+    return say(f"Not yet: {value:.4g} is not it. Take max |w| of each W array, then the largest "
+               "of those.")

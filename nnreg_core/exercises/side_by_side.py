@@ -1,16 +1,14 @@
 """Answer checkers for the notebook comparing every regularizer on the digits set (09).
 
 Each ``check_…`` function prints a message for the learner and returns it: ``"Correct: …"`` or
-what to look at; ``None`` asks for an answer.
+what to look at (see :mod:`.answers`); ``None`` asks for an answer.
 """
 import numpy as np
 
-from .overfitting import PLACEHOLDER, _number, _say
+from .answers import close, judge, read_number, say
 
-
-def _same(a, b):
-    """Equal to about 4 significant digits, the precision of a printed number."""
-    return bool(np.isclose(a, b, rtol=2e-3, atol=1e-12))
+#: Accuracies and standard errors are printed to 3 or 4 digits: accept what copying them gives.
+_TOLERANCE = {"rtol": 2e-3, "atol": 1e-12}
 
 
 def _scores(strengths, *scores):
@@ -39,26 +37,24 @@ def check_validation_choice(answer, strengths, val_accuracy, test_accuracy):
     Correct: 0.1 has the best validation accuracy (0.9); its test accuracy, 0.84, ...
     """
     strengths, val_accuracy, test_accuracy = _scores(strengths, val_accuracy, test_accuracy)
-    if answer is None:
-        return _say(PLACEHOLDER)
-    value, problem = _number(answer, "a strength")
+    value, problem = read_number(answer, "a strength")
     if problem:
-        return _say(problem)
-    matches = np.flatnonzero([_same(value, s) for s in strengths])
+        return say(problem)
+    matches = np.flatnonzero([close(value, s, **_TOLERANCE) for s in strengths])
     if not len(matches):
-        return _say(f"{value:.4g} is not one of the swept strengths: choose one of "
-                    f"{', '.join(f'{s:.4g}' for s in strengths)}.")
+        return say(f"{value:.4g} is not one of the swept strengths: choose one of "
+                   f"{', '.join(f'{s:.4g}' for s in strengths)}.")
     k = matches[0]
     best_val = val_accuracy.max()
     if val_accuracy[k] == best_val:
-        return _say(f"Correct: {value:.4g} has the best validation accuracy ({best_val:.4g}); its "
-                    f"test accuracy, {test_accuracy[k]:.4g}, is then an honest estimate.")
+        return say(f"Correct: {value:.4g} has the best validation accuracy ({best_val:.4g}); its "
+                   f"test accuracy, {test_accuracy[k]:.4g}, is then an honest estimate.")
     if test_accuracy[k] == test_accuracy.max():
-        return _say(f"{value:.4g} has the best *test* accuracy. Choosing with the test set makes "
-                    "its accuracy an optimistic estimate: choose on the validation set, and look "
-                    "at the test set once, at the end.")
-    return _say(f"{value:.4g} has validation accuracy {val_accuracy[k]:.4g}; another strength "
-                f"reaches {best_val:.4g}. Pick the highest validation accuracy.")
+        return say(f"{value:.4g} has the best *test* accuracy. Choosing with the test set makes "
+                   "its accuracy an optimistic estimate: choose on the validation set, and look "
+                   "at the test set once, at the end.")
+    return say(f"Not yet: {value:.4g} has validation accuracy {val_accuracy[k]:.4g}; another "
+               f"strength reaches {best_val:.4g}. Pick the highest validation accuracy.")
 
 
 def check_standard_error(answer, accuracy, n_test):
@@ -81,27 +77,21 @@ def check_standard_error(answer, accuracy, n_test):
     p = float(accuracy)
     if not 0 <= p <= 1 or int(n_test) != n_test or n_test < 1:
         raise ValueError("accuracy must lie in 0…1 and n_test be a whole number >= 1.")
-    if answer is None:
-        return _say(PLACEHOLDER)
-    value, problem = _number(answer, "the standard error")
+    value, problem = read_number(answer, "the standard error")
     if problem:
-        return _say(problem)
+        return say(problem)
     right = np.sqrt(p * (1 - p) / n_test)
-    if _same(value, right):
-        return _say(f"Correct: sqrt(p(1 − p)/n) = sqrt({p:.4g}·{1 - p:.4g}/{int(n_test)}) = "
-                    f"{right:.4g}. Differences between rows smaller than about twice this are "
-                    "within the noise of the test set.")
-    hints = [(right ** 2, "That is the variance p(1 − p)/n; the standard error is its square "
+    correct = (f"Correct: sqrt(p(1 − p)/n) = sqrt({p:.4g}·{1 - p:.4g}/{int(n_test)}) = "
+               f"{right:.4g}. Differences between rows smaller than about twice this are "
+               "within the noise of the test set.")
+    slips = [(right ** 2, "That is the variance p(1 − p)/n; the standard error is its square "
                           "root."),
              (100 * right, "That is a percentage; give the standard error as a fraction, like "
                            "the accuracies."),
              (np.sqrt(p * (1 - p)), "That is the spread of one image's 0/1 score; divide the "
                                     "variance by the number of test images first."),
              (np.sqrt(p / n_test), "Each image is a 0/1 draw with variance p(1 − p), not p.")]
-    for wrong, hint in hints:
-        if _same(value, wrong):
-            return _say(hint)
-    if value < 0:
-        return _say("A standard error is a square root: it cannot be negative.")
-    return _say(f"Not yet ({value:.4g}). Each test image is a 0/1 draw with mean p and variance "
-                "p(1 − p); the accuracy is the mean of n of them.")
+    otherwise = ("A standard error is a square root: it cannot be negative." if value < 0 else
+                 f"Not yet: {value:.4g} is not it. Each test image is a 0/1 draw with mean p and "
+                 "variance p(1 − p); the accuracy is the mean of n of them.")
+    return say(judge(value, right, correct, slips, otherwise, **_TOLERANCE))

@@ -1,12 +1,10 @@
 """Answer checkers for the weight-decay notebook (04_weight_decay). NumPy only.
 
-Each ``check_…`` function prints ``"Correct"`` or what to look at, and returns True or False.
+Each ``check_…`` function prints a message and returns it (see :mod:`.answers`): ``"Correct: …"``
+for a right answer, otherwise ``"Not yet: …"`` and what to look at; ``None`` asks for an answer.
 """
-import numpy as np
-
 from ..conventions import convert
-
-PLACEHOLDER = "Replace None with your answer, then run the cell again"
+from .answers import judge, read_number, say
 
 #: The decay-factor question: PyTorch SGD ``weight_decay`` (``grad += wd·w``) at this learning
 #: rate, to be rewritten as ``w *= f`` before each plain-SGD step.
@@ -20,29 +18,20 @@ ALPHA_N_TRAIN = 256
 ALPHA_BATCH = 32
 
 
-def _number(answer):
-    """``answer`` as a float, or None after telling the learner what is wrong with it."""
-    if answer is None:
-        print(PLACEHOLDER + ".")
-        return None
-    try:
-        return float(answer)
-    except (TypeError, ValueError):
-        print(f"Give one number, not {answer!r}.")
-        return None
+def _verdict(answer, what, expected, slips, fallback, praise):
+    """Read ``answer`` and print "Correct", the hint of a matching slip, or the fallback hint.
 
+    Exact arithmetic is asked for, so answers must agree to a relative 1e-9.
 
-def _verdict(value, expected, diagnoses, fallback, praise):
-    """Print "Correct", a matching diagnosis, or the fallback hint; return True if correct."""
-    if np.isclose(value, expected, rtol=1e-9, atol=0):
-        print(f"Correct: {praise}")
-        return True
-    for wrong, hint in diagnoses:
-        if np.isclose(value, wrong, rtol=1e-9, atol=0):
-            print(f"Not yet: {hint}")
-            return False
-    print(f"Not yet: {value:.6g} is not it. {fallback}")
-    return False
+    Returns:
+        The printed message.
+    """
+    value, problem = read_number(answer, what)
+    if problem:
+        return say(problem)
+    slips = [(wrong, f"Not yet: {hint}") for wrong, hint in slips]
+    return say(judge(value, expected, f"Correct: {praise}", slips,
+                     f"Not yet: {value:.6g} is not it. {fallback}", rtol=1e-9, atol=0))
 
 
 def check_decay_factor(answer):
@@ -55,11 +44,12 @@ def check_decay_factor(answer):
         answer: a number, or None while the learner has not answered.
 
     Returns:
-        True when ``answer == 1 - FACTOR_LR·FACTOR_WD`` (to a relative 1e-9).
+        The printed message: ``"Correct: …"`` when ``answer == 1 - FACTOR_LR·FACTOR_WD`` (to a
+        relative 1e-9), otherwise the hint for the slip it shows.
+
+    >>> _ = check_decay_factor(0.98)
+    Not yet: 0.98 is not it. Write one step w - lr·(g + wd·w) and collect the terms in w.
     """
-    value = _number(answer)
-    if value is None:
-        return False
     expected = convert(FACTOR_WD, "pytorch_sgd", "decay_factor", lr=FACTOR_LR)
     diagnoses = (
         (1 - FACTOR_WD, "you left out the learning rate: the gradient term wd·w is multiplied "
@@ -71,7 +61,7 @@ def check_decay_factor(answer):
         (1 + FACTOR_LR * FACTOR_WD, "the factor must shrink the weight: below 1, not above."),
         (1 - FACTOR_WD / FACTOR_LR, "multiply by the learning rate, do not divide."),
     )
-    return _verdict(value, expected, diagnoses,
+    return _verdict(answer, "the factor f", expected, diagnoses,
                     "Write one step w - lr·(g + wd·w) and collect the terms in w.",
                     f"f = 1 - lr·wd = {expected:.6g}; the seed's f = 0.98 would be wd = "
                     f"{(1 - 0.98) / FACTOR_LR:.3g} at this learning rate.")
@@ -89,11 +79,12 @@ def check_sklearn_alpha(answer):
         answer: a number, or None while the learner has not answered.
 
     Returns:
-        True when ``answer == ALPHA_LAM·ALPHA_BATCH`` (to a relative 1e-9).
+        The printed message: ``"Correct: …"`` when ``answer == ALPHA_LAM·ALPHA_BATCH`` (to a
+        relative 1e-9), otherwise the hint for the slip it shows.
+
+    >>> _ = check_sklearn_alpha(0.032)
+    Correct: alpha = λ·batch = 0.032 (not λ·n = 0.256).
     """
-    value = _number(answer)
-    if value is None:
-        return False
     expected = convert(ALPHA_LAM, "cs231n", "sklearn_alpha", batch_size=ALPHA_BATCH,
                        n_train=ALPHA_N_TRAIN)
     diagnoses = (
@@ -106,7 +97,7 @@ def check_sklearn_alpha(answer):
         (2 * ALPHA_LAM * ALPHA_BATCH, "scikit-learn's penalty is 0.5·alpha·Σw²/m, the same 1/2 as "
                                       "CS231n: no factor 2."),
     )
-    return _verdict(value, expected, diagnoses,
+    return _verdict(answer, "alpha", expected, diagnoses,
                     "Compare the two gradients: λ·w against (alpha/m)·w, with m the number of "
                     "samples scikit-learn divides by.",
                     f"alpha = λ·batch = {expected:.4g} (not λ·n = "
