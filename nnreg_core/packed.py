@@ -27,23 +27,27 @@ ELEMENTWISE_MODULES = ("nnreg_core.penalties", "nnreg_core.decay")
 
 
 class Packed:
-    """One array holding every parameter, with per-name views and the two blocks ``W``, ``b``.
+    """One array holding every parameter, with per-name views and the weight block ``W``.
 
     Args:
         params: a parameter dict of one float dtype, with or without a model axis. Its arrays
             are copied in.
         like: a :class:`Packed` whose layout to copy, with its values left uninitialized (for
-            gradient buffers); then ``params`` is ignored.
+            gradient buffers); then ``params`` and ``order`` are ignored.
+        order: the names in the order to lay them out (default: the weights, then the biases).
+            The weights must stay next to each other.
+
+    ``groups`` maps ``"W"`` to the block of all weights and ``"b"`` to the block of all biases
+    when they lie next to each other, else each bias name to its own view.
     """
 
-    def __init__(self, params=None, like=None):
+    def __init__(self, params=None, like=None, order=None):
         if like is not None:
             self.order, self.lead, self.shapes = like.order, like.lead, like.shapes
-            self.n_weights = like.n_weights
             self.flat = np.empty_like(like.flat)
         else:
-            self._layout(params)
-        self.views = {}
+            self._layout(params, order)
+        self.views, self.offsets = {}, {}
         offset = 0
         for name in self.order:
             shape = self.shapes[name]
@@ -52,23 +56,45 @@ class Packed:
             if not np.shares_memory(view, self.flat):
                 raise ValueError(f"cannot pack {name} of shape {shape} as a view.")
             self.views[name] = view
+            self.offsets[name] = (offset, offset + size)
             offset += size
-        self.groups = {"W": self.flat[..., :self.n_weights], "b": self.flat[..., self.n_weights:]}
+        self.groups = {"W": self._block([n for n in self.order if n.startswith("W")])}
+        biases = [n for n in self.order if not n.startswith("W")]
+        try:
+            self.groups["b"] = self._block(biases)
+        except ValueError:
+            self.groups.update((name, self.flat[..., slice(*self.offsets[name])])
+                               for name in biases)
         if like is None:
             for name in self.order:
                 self.views[name][...] = params[name]
 
-    def _layout(self, params):
-        weights = [n for n in params if n.startswith("W")]
-        self.order = weights + [n for n in params if not n.startswith("W")]
+    def _layout(self, params, order):
+        self.order = list(order) if order is not None else (
+            [n for n in params if n.startswith("W")] + [n for n in params if n[:1] != "W"])
+        if sorted(self.order) != sorted(params):
+            raise ValueError(f"order {self.order} must name every parameter {sorted(params)} "
+                             "once.")
+        weights = [n for n in self.order if n.startswith("W")]
         first = params[weights[0]]
         self.lead = first.shape[:1] if has_model_axis(weights[0], first) else ()
         self.shapes = {n: params[n].shape for n in self.order}
-        self.n_weights = sum(int(np.prod(params[n].shape[len(self.lead):], dtype=int))
-                             for n in weights)
         total = sum(int(np.prod(params[n].shape[len(self.lead):], dtype=int))
                     for n in self.order)
         self.flat = np.empty(self.lead + (total,), dtype=first.dtype)
+
+    def _block(self, names):
+        """The view spanning ``names``, which must lie next to each other in this order."""
+        if not names:
+            return self.flat[..., :0]
+        start, stop = self.offsets[names[0]][0], self.offsets[names[-1]][1]
+        if sum(b - a for a, b in (self.offsets[n] for n in names)) != stop - start:
+            raise ValueError(f"{names} do not lie next to each other in the order {self.order}.")
+        return self.flat[..., start:stop]
+
+    def span(self, first, last):
+        """The view from parameter ``first`` to parameter ``last`` inclusive, flat per model."""
+        return self.flat[..., self.offsets[first][0]:self.offsets[last][1]]
 
     def models(self, start, stop):
         """The same packing cut to models ``start:stop`` of the model axis (views, no copies)."""

@@ -6,7 +6,7 @@ therefore run on chunks of the model axis, with the same operations in the same 
 model, so with the same bits as the whole batch, while NumPy releases the GIL inside its loops
 and BLAS calls. Small chunks also keep each one's arrays in a core's cache.
 
-Used for packed runs (:mod:`nnreg_core.packed`) of at least two chunks, without training-mode
+Used for packed runs (:mod:`nnreg_core.packed`, :mod:`nnreg_core.fused`) of at least two chunks, without training-mode
 noise (its random draws follow the order of the whole batch), with plain SGD or momentum.
 """
 import copy
@@ -73,40 +73,42 @@ class ChunkedSteps:
     Args:
         packed, grads: the run's :class:`~nnreg_core.packed.Packed` parameters and gradients.
         workers: threads to use (the calling thread is one of them).
-        step: the per-chunk step, :func:`nnreg_core.train.packed_update`.
+        make_step: ``make_step(packed_part, grads_part)`` returns the step of one chunk, a
+            callable ``step(X, T, opt_state, groups, rng) -> bool`` (False: the loss is not
+            finite), e.g. a :class:`~nnreg_core.fused.FusedSGD`.
+
+    Chunk i always holds the same models and its work never depends on another chunk's, so the
+    results do not depend on which thread runs it or when.
     """
 
-    def __init__(self, packed, grads, workers, step):
+    def __init__(self, packed, grads, workers, make_step):
         self.n_models = packed.lead[0]
         self.bounds = chunk_bounds(self.n_models)
-        self.parts = [(packed.models(a, b), grads.models(a, b)) for a, b in self.bounds]
+        self.steps = [make_step(packed.models(a, b), grads.models(a, b)) for a, b in self.bounds]
         self.workers = max(1, min(int(workers), len(self.bounds)))
-        self.step = step
 
-    def __call__(self, model, opt_state, X, T, optimizer, groups):
-        """One step of every chunk; returns the chunks' outputs, a list of arrays."""
+    def __call__(self, X, T, opt_state, groups):
+        """One step of every chunk; True if every chunk's loss is finite."""
         jobs = [self._job(i, opt_state, groups) for i in range(len(self.bounds))]
         shares = [jobs[w::self.workers] for w in range(self.workers)]
-        args = (model, X, T, optimizer)
-        futures = [executor(self.workers - 1).submit(self._run, share, *args)
+        futures = [executor(self.workers - 1).submit(self._run, share, X, T)
                    for share in shares[1:]]
         try:
-            outs = self._run(shares[0], *args)
+            finite = self._run(shares[0], X, T)
         finally:  # never leave a thread writing to the parameters after an error here
             for future in futures:
                 future.exception()
-        for future in futures:
-            outs += future.result()
-        return outs
+        return all([finite] + [future.result() for future in futures])
 
     def _job(self, i, opt_state, groups):
-        (a, b), (params, grads) = self.bounds[i], self.parts[i]
+        a, b = self.bounds[i]
         state = None if opt_state is None else {n: v[a:b] for n, v in opt_state.items()}
         part_groups = {kind: [models_slice(r, a, b, self.n_models) for r in regs]
                        for kind, regs in groups.items()}
-        return params, grads, state, part_groups
+        return self.steps[i], state, part_groups
 
-    def _run(self, share, model, X, T, optimizer):
+    @staticmethod
+    def _run(share, X, T):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return [self.step(model, params, grads, state, X, T, optimizer, part_groups, None)
-                    for params, grads, state, part_groups in share]
+            return all([step(X, T, state, part_groups, None)
+                        for step, state, part_groups in share])

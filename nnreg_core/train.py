@@ -1,182 +1,36 @@
-"""The training loop: one step in a fixed order, and a run that yields a report per epoch.
+"""The training loop: a run that trains one epoch at a time and yields a report per epoch.
 
-One step on a batch, with every regularizer where it acts:
+Each step runs in the fixed order of :mod:`nnreg_core.steps` (forward with noise, backward,
+coupled penalties, optimizer, decays, update, constraints). A :class:`Run` is an iterator of
+:class:`EpochReport`; plots and dashboards consume it one epoch at a time. Strengths and the
+learning rate are read at every step, so changing them mid-run (``l2.lam = 0.1``) acts from the
+next step on, without restarting.
 
-1. forward with training-mode noise (``acts == "forward"``: dropout, Gaussian noise);
-2. backward: gradient of the mean data loss;
-3. coupled penalties add their gradient (``"gradient"``: L2, L1, elastic net);
-4. the optimizer turns gradients into a change ``delta``;
-5. decays with ``stage == "before"`` act on the weights the gradient was taken at;
-6. ``w += delta``;
-7. decays with ``stage == "after"`` (proximal L1), then constraints (``"constraint"``: max-norm).
-
-A :class:`Run` is an iterator of :class:`EpochReport`; plots and dashboards consume it one epoch
-at a time. Strengths and the learning rate are read at every step, so changing them mid-run
-(``l2.lam = 0.1``) acts from the next step on, without restarting.
+How a step is computed is chosen once per run, fastest first; all compute the same update:
+:class:`~nnreg_core.fused.FusedSGD` for plain SGD with L2 (or no penalty) and no noise,
+:func:`~nnreg_core.steps.packed_update` on packed parameters for the core's element-wise
+regularizers, and :func:`~nnreg_core.steps.update` array by array otherwise. K models along a
+model axis are stepped in chunks on several threads (:mod:`nnreg_core.parallel`).
 """
-import math
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from .fused import FusedSGD, can_fuse, fused_order
 from .model import select_model
-from .optim import SGD
 from .packed import Packed, can_pack
 from .parallel import ChunkedSteps, can_split, usable_cores
-from .scope import Regularizer
+from .reports import EpochReport, History, weight_summary
+from .steps import KINDS, PackedStep, group, loss_is_finite, packed_update, step, update
 
-KINDS = ("forward", "gradient", "decay", "constraint")
+__all__ = ["EpochReport", "History", "KINDS", "MAX_WEIGHT", "Run", "group", "loss_is_finite",
+           "packed_update", "step", "training_dtype", "update", "weight_summary"]
+
 MAX_WEIGHT = 1e8
-
-
-@dataclass
-class EpochReport:
-    """What one epoch did. Numbers are floats, or arrays of shape ``(K,)`` with a model axis.
-
-    ``train_loss`` and ``test_loss`` are data losses without the penalty, measured on the whole
-    set in evaluation mode (no dropout or noise); ``penalty`` is the coupled penalty's value and
-    ``objective = train_loss + penalty``. Accuracies are None for regression.
-    """
-
-    epoch: int
-    train_loss: object
-    penalty: object
-    test_loss: object = None
-    train_accuracy: object = None
-    test_accuracy: object = None
-    weight_norm: object = None
-    zeros: object = None
-    n_weights: int = 0
-    weights: dict = field(default=None, repr=False)
-    stopped: str = None
-    message: str = ""
-
-    @property
-    def objective(self):
-        """Data loss plus penalty: what gradient descent minimizes for coupled penalties."""
-        return self.train_loss + self.penalty
-
-    @property
-    def gap(self):
-        """Test loss minus train loss (None without a test set)."""
-        return None if self.test_loss is None else self.test_loss - self.train_loss
-
-
-class History(list):
-    """The reports of a run, with :meth:`curve` to read one field over the epochs."""
-
-    def curve(self, name):
-        """Array of one report field over epochs: ``(epochs,)`` or ``(epochs, K)``."""
-        return np.array([getattr(report, name) for report in self], dtype=float)
-
-
-def group(regularizers):
-    """Sort regularizers by where they act; refuse anything that is not one."""
-    groups = {kind: [] for kind in KINDS}
-    for reg in regularizers:
-        if not isinstance(reg, Regularizer) or reg.acts not in groups:
-            raise ValueError(f"{reg!r} is not a regularizer from nnreg_core (penalties, decay, "
-                             "constraints, stochastic).")
-        groups[reg.acts].append(reg)
-    return groups
-
-
-def step(model, params, opt_state, X, T, optimizer, groups, rng):
-    """One update of ``params`` in place on the batch ``(X, T)``; returns the batch data loss.
-
-    ``groups`` is :func:`group` of the regularizers. Order: see the module docstring.
-    """
-    out = update(model, params, opt_state, X, T, optimizer, groups, rng)
-    return model.data_loss(out, T)
-
-
-def update(model, params, opt_state, X, T, optimizer, groups, rng):
-    """The work of :func:`step` without the loss: returns the network's output on the batch.
-
-    The gradients are the step's own, so the optimizer may overwrite them
-    (:meth:`~nnreg_core.optim.Optimizer.update_owned`).
-    """
-    out, cache = model.forward(params, X, groups["forward"], rng)
-    grads = model.backward(params, cache, T)
-    for penalty in groups["gradient"]:
-        penalty.add_grad(grads, params)
-    delta, opt_state = optimizer.update_owned(grads, opt_state)
-    lr = optimizer.lr
-    decays = groups["decay"]
-    for decay in decays:
-        if decay.stage == "before":
-            decay.apply(params, lr)
-    for name, d in delta.items():
-        params[name] += d
-    for decay in decays:
-        if decay.stage == "after":
-            decay.apply(params, lr)
-    for constraint in groups["constraint"]:
-        constraint.apply(params)
-    return out
-
-
-def packed_update(model, packed, grads, opt_state, X, T, optimizer, groups, rng):
-    """:func:`update` on packed parameters and gradients (:mod:`nnreg_core.packed`).
-
-    The same operations on every element in the same order, so the same results; penalties and
-    decays act on the weight block at once, and plain SGD updates every parameter in one go.
-    """
-    params = packed.views
-    out, cache = model.forward(params, X, groups["forward"], rng)
-    model.backward_into(params, cache, T, grads.views)
-    for penalty in groups["gradient"]:
-        penalty.add_grad(grads.groups, packed.groups)
-    whole = type(optimizer) is SGD
-    delta, opt_state = optimizer.update_owned({"all": grads.flat} if whole else grads.views,
-                                              opt_state)
-    lr = optimizer.lr
-    decays = groups["decay"]
-    for decay in decays:
-        if decay.stage == "before":
-            decay.apply(packed.groups, lr)
-    if whole:
-        packed.flat += delta["all"]
-    else:
-        for name, d in delta.items():
-            params[name] += d
-    for decay in decays:
-        if decay.stage == "after":
-            decay.apply(packed.groups, lr)
-    for constraint in groups["constraint"]:
-        constraint.apply(params)
-    return out
-
-
-def loss_is_finite(model, out, T):
-    """Whether the batch data loss of ``out`` is finite (for every model), computed cheaply.
-
-    For the cross-entropy losses the outputs are probabilities, in [0, 1] or NaN, and the loss
-    clips them away from 0 before the log: it is finite exactly when no output is NaN, which one
-    sum tells. For ``mse`` the loss itself is computed.
-    """
-    if model.loss == "mse":
-        return bool(np.all(np.isfinite(model.data_loss(out, T))))
-    return math.isfinite(out.sum())
 
 
 def training_dtype(params):
     """float32 if every parameter array is float32 (the opt-in), else float64."""
     single = all(np.asarray(p).dtype == np.float32 for p in params.values())
     return np.dtype(np.float32) if single else np.dtype(np.float64)
-
-
-def weight_summary(params):
-    """``(norm, zeros, n_weights)`` over all ``W`` arrays: ``sqrt(sum w^2)``, exact zeros, count."""
-    weights = [p for name, p in params.items() if name.startswith("W")]
-    model_axis = weights[0].ndim == 3
-    axes = (1, 2) if model_axis else None
-    sq = sum(np.sum(w * w, axis=axes) for w in weights)
-    zeros = sum(np.sum(w == 0, axis=axes) for w in weights)
-    n = sum(w[0].size if model_axis else w.size for w in weights)
-    if not model_axis:
-        return float(np.sqrt(sq)), int(zeros), n
-    return np.sqrt(sq), zeros, n
 
 
 class Run:
@@ -235,7 +89,8 @@ class Run:
         self.patience = None if patience is None else _positive_int(patience, "patience")
         self.evaluate_every = _positive_int(evaluate_every, "evaluate_every")
         self.snapshots = bool(snapshots)
-        self.packed = self.grads = self.chunked = None
+        self.packed = self.grads = self.chunked = self._packed_step = self._step_key = None
+        self._fused = False
         self.workers = usable_cores()
         self._pack()
         self.opt_state = optimizer.init(self.params)
@@ -273,50 +128,63 @@ class Run:
 
     # ------------------------------------------------------------------ internals
     def _pack(self):
-        """Pack the parameters into one array (:mod:`nnreg_core.packed`) when the step allows it.
+        """Pack the parameters into one array (:mod:`nnreg_core.packed`) when the step allows it,
+        in the fused step's order when that step applies.
 
         ``self.params`` keeps its dict and names; its arrays become views into the packing.
         """
-        self.chunked = None
+        self.chunked = self._packed_step = None
+        self._fused = can_fuse(self.model, self.groups, self.optimizer)
         if can_pack(self.model, self.params, self.groups):
-            self.packed = Packed(self.params)
+            order = fused_order(self.model) if self._fused else None
+            self.packed = Packed(self.params, order=order)
             self.packed.point(self.params)
             self.grads = Packed(like=self.packed)
         else:
             self.packed = self.grads = None
 
-    def _chunked_steps(self):
-        """Chunk-by-chunk steps on several threads (:mod:`nnreg_core.parallel`), or None."""
-        if not can_split(self.packed, self.groups, self.optimizer):
-            return None
-        if self.chunked is None or self.chunked.workers != min(self.workers,
-                                                               len(self.chunked.bounds)):
-            self.chunked = ChunkedSteps(self.packed, self.grads, self.workers, packed_update)
-        return self.chunked
+    def _make_step(self, packed, grads):
+        """The step of one packed set of models (all, or a chunk): fused when it may be."""
+        if self._fused:
+            return FusedSGD(self.model, packed, grads, self.optimizer)
+        return PackedStep(self.model, packed, grads, self.optimizer)
+
+    def _step_function(self):
+        """``(step, X)`` for this epoch: ``step(X_batch, T_batch) -> finite``, chunked on threads,
+        packed or per array, and the training inputs as that step takes them."""
+        if self.packed is None:
+            def per_array(X, T):
+                out = update(self.model, self.params, self.opt_state, X, T, self.optimizer,
+                             self.groups, self.rng)
+                return loss_is_finite(self.model, out, T)
+            return per_array, self.X_train
+        key = (self.optimizer, self.workers)
+        if can_split(self.packed, self.groups, self.optimizer):
+            if self.chunked is None or self._step_key != key:
+                self.chunked = ChunkedSteps(self.packed, self.grads, self.workers, self._make_step)
+            self._step_key = key
+            chunked = self.chunked
+            return (lambda X, T: chunked(X, T, self.opt_state, self.groups),
+                    chunked.steps[0].prepare(self.X_train))
+        if self._packed_step is None or self._step_key != key:
+            self._packed_step = self._make_step(self.packed, self.grads)
+        self._step_key = key
+        packed_step = self._packed_step
+        return (lambda X, T: packed_step(X, T, self.opt_state, self.groups, self.rng),
+                packed_step.prepare(self.X_train))
 
     def _train_epoch(self):
-        n, bs = len(self.X_train), self.batch_size
-        X_all, T_all = self.X_train, self.T_train
+        if (self.packed is None or not self.packed.holds(self.params)
+                or self._fused != can_fuse(self.model, self.groups, self.optimizer)):
+            self._pack()  # params or optimizer were replaced between epochs (or cannot pack)
+        step_on, X_all = self._step_function()
+        n, bs = len(X_all), self.batch_size
+        T_all = self.T_train
         if self.shuffle:
             order = self.rng.permutation(n)
             X_all, T_all = X_all[order], T_all[order]
-        if self.packed is None or not self.packed.holds(self.params):
-            self._pack()  # params were replaced between epochs (or cannot be packed)
-        model, params, groups, optimizer = self.model, self.params, self.groups, self.optimizer
-        chunked = self._chunked_steps()
         for start in range(0, n, bs):
-            X, T = X_all[start:start + bs], T_all[start:start + bs]
-            if chunked is not None:
-                outs = chunked(model, self.opt_state, X, T, optimizer, groups)
-                if not all(loss_is_finite(model, out, T) for out in outs):
-                    return False
-                continue
-            if self.packed is None:
-                out = update(model, params, self.opt_state, X, T, optimizer, groups, self.rng)
-            else:
-                out = packed_update(model, self.packed, self.grads, self.opt_state, X, T,
-                                    optimizer, groups, self.rng)
-            if not loss_is_finite(model, out, T):
+            if not step_on(X_all[start:start + bs], T_all[start:start + bs]):
                 return False
         return True
 
