@@ -137,6 +137,7 @@ class FusedSGD:
                        for i in range(1, n + 1)]
         self.grad_b = [grads.views[f"b{i}"] for i in range(1, n + 1)]
         self.products_t = [swap_last(w) for w in self.products]
+        self.relu = model.activation == "relu"
         self._buffers = {}
         self._prepared = (None, None)
 
@@ -163,10 +164,22 @@ class FusedSGD:
         return self._prepared[1]
 
     def buffers(self, m):
-        """The :class:`Buffers` for batches of ``m`` samples (made on first use)."""
-        if m not in self._buffers:
-            self._buffers[m] = Buffers(self.model, self.packed.lead, m, self.packed.flat.dtype)
-        return self._buffers[m]
+        """The :class:`Buffers` for batches of ``m`` samples (made on first use), with the
+        arrays each layer's forward and backward work reads and writes, gathered in order."""
+        buf = self._buffers.get(m)
+        if buf is None:
+            buf = Buffers(self.model, self.packed.lead, m, self.packed.flat.dtype)
+            last = self.n_layers - 1
+            buf.forward_plan = list(zip(self.products[:last], self.biases[:last], buf.z, buf.h,
+                                        buf.widths))
+            buf.backward_plan = [
+                (swap_last(buf.z[i - 1]), self.grad_products[i],
+                 None if self.biases[i] is None else self.grad_b[i], self.products_t[i],
+                 buf.da[i - 1], buf.z[i - 1], buf.slope[i - 1],
+                 buf.da[i - 1][..., :buf.widths[i - 1]])
+                for i in range(last, 0, -1)]
+            self._buffers[m] = buf
+        return buf
 
     def __call__(self, X, T, opt_state, groups, rng=None):
         """One step on the batch ``(X, T)``: ``X`` from :meth:`prepare`, ``(m, d + 1)``;
@@ -186,22 +199,25 @@ class FusedSGD:
 
     def forward(self, X, buf):
         """Outputs of the network on ``X`` (from :meth:`prepare`) into ``buf.z[-1]``; hidden
-        activations in ``buf.h``."""
-        a, last = X, self.n_layers - 1
-        for i, (w, b, z, h) in enumerate(zip(self.products, self.biases, buf.z, buf.h)):
+        activations in ``buf.h``. The first and last products add their layer's bias."""
+        a = X
+        for w, b, z, h, width in buf.forward_plan:
             np.matmul(a, w, out=h)
             if b is not None:
                 h += b
-            if i < last:
-                self._activate(z, buf.widths[i])
+            self._activate(z, width)
             a = z
-        return self._output(a, buf.row)
+        out = np.matmul(a, self.products[-1], out=buf.z[-1])
+        return self._output(out, buf.row)
 
     def _activate(self, z, width):
         """The hidden activation on the whole buffer ``z``, whose columns from ``width`` on are
         ones (relu keeps them; the others get them back)."""
+        if self.relu:
+            np.maximum(z, 0.0, out=z)
+            return
         activate_in_place(z, self.model.activation)
-        if self.model.activation != "relu" and z.shape[-1] > width:
+        if z.shape[-1] > width:
             z[..., width:] = 1.0
 
     def _output(self, z, row):
@@ -218,20 +234,19 @@ class FusedSGD:
 
     def backward(self, X, T, scale, buf):
         """Gradients times ``-lr`` (``scale = -lr / m``) into the gradient buffer, from the
-        outputs in ``buf.z[-1]`` (consumed)."""
+        outputs in ``buf.z[-1]`` (consumed). The first and last products' gradients carry
+        their bias's gradient."""
         dz = buf.z[-1]
         dz -= T
         dz *= scale
-        for i in range(self.n_layers - 1, -1, -1):
-            a = X.T if i == 0 else swap_last(buf.z[i - 1])
-            np.matmul(a, dz, out=self.grad_products[i])
-            if self.biases[i] is not None:
-                np.add.reduce(dz, axis=-2, out=self.grad_b[i])
-            if i == 0:
-                break
-            da = np.matmul(dz, self.products_t[i], out=buf.da[i - 1])
-            self._times_slope(da, buf.z[i - 1], buf.slope[i - 1])
-            dz = da[..., :buf.widths[i - 1]]
+        for a_t, grad, grad_b, w_t, da, z, slope, below in buf.backward_plan:
+            np.matmul(a_t, dz, out=grad)
+            if grad_b is not None:
+                np.add.reduce(dz, axis=-2, out=grad_b)
+            np.matmul(dz, w_t, out=da)
+            self._times_slope(da, z, slope)
+            dz = below
+        np.matmul(X.T, dz, out=self.grad_products[0])
 
     def _times_slope(self, da, h, slope):
         """``da * activation'(z)``, written with the activation ``h``, into ``da``."""

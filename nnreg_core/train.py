@@ -189,6 +189,9 @@ class Run:
         return True
 
     def _weights_finite(self):
+        """Every parameter finite and below MAX_WEIGHT in size (NaN fails the comparison)."""
+        if self.packed is not None and self.packed.holds(self.params):
+            return bool(np.max(np.abs(self.packed.flat), initial=0.0) < MAX_WEIGHT)
         return all(np.all(np.isfinite(p)) and np.max(np.abs(p), initial=0.0) < MAX_WEIGHT
                    for p in self.params.values())
 
