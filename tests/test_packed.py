@@ -1,14 +1,17 @@
-"""The fast training paths give the same bits as the plain per-array step they replace.
+"""The fast training paths against the plain per-array step they replace.
 
-Packed parameters (:mod:`nnreg_core.packed`), chunked steps on several threads
-(:mod:`nnreg_core.parallel`) and the per-array loop (:func:`nnreg_core.train.update`) must agree
-exactly; float32 is an opt-in that must stay close to float64.
+Packed parameters (:mod:`nnreg_core.packed`) and the per-array loop
+(:func:`nnreg_core.train.update`) agree exactly. The fused SGD + L2 step (:mod:`nnreg_core.fused`)
+computes the same algebra in another order, so it agrees to rounding: relative 1e-12 in float64.
+Chunked steps on several threads (:mod:`nnreg_core.parallel`) give the same bits whatever the
+number of threads; float32 is an opt-in that must stay close to float64.
 """
 import numpy as np
 import pytest
 
 import nnreg_core as nc
 from nnreg_core import parallel, train
+from nnreg_core.fused import FusedSGD, fused_order
 from nnreg_core.packed import Packed, can_pack
 
 REGULARIZER_SETS = {
@@ -45,6 +48,28 @@ def assert_same_params(a, b):
     assert a.keys() == b.keys()
     for name in a:
         np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+def assert_close_params(a, b, rtol=1e-12):
+    """Every array of ``a`` within ``rtol`` of ``b``, relative to ``b``'s largest entry."""
+    assert a.keys() == b.keys()
+    for name in a:
+        scale = float(np.max(np.abs(b[name]))) or 1.0
+        assert float(np.max(np.abs(a[name] - b[name]))) <= rtol * scale, name
+
+
+def reference_training(net, params, X, y, regs, lr, epochs, batch_size=10, seed=3):
+    """The plain per-array step (:func:`nnreg_core.train.update`), batches in the Run's order."""
+    params = {n: np.array(p, dtype=float) for n, p in params.items()}
+    groups, rng = train.group(regs), np.random.default_rng(seed)
+    T_all, n = net.encode_targets(y), len(X)
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        X_ep, T_ep = X[order], T_all[order]
+        for start in range(0, n, batch_size):
+            train.update(net, params, None, X_ep[start:start + batch_size],
+                         T_ep[start:start + batch_size], nc.SGD(lr), groups, rng)
+    return params
 
 
 def test_packed_views_share_one_array_and_keep_the_values():
@@ -155,3 +180,100 @@ def test_float32_is_opt_in_and_close_to_float64():
     mixed = nc.MLP((2, 3, 1), loss="binary_ce").init(np.random.default_rng(0))
     mixed["W1"] = mixed["W1"].astype(np.float32)
     assert train.training_dtype(mixed) == np.float64
+
+
+FUSED_CASES = {
+    "spiral relu softmax, L2": ("spiral", "relu", lambda k: [nc.L2(strengths(k, 1e-3, 1e-1))]),
+    "moons tanh sigmoid, L2 with biases + max-norm": (
+        "moons", "tanh", lambda k: [nc.L2(strengths(k, 1e-3, 1e-2), include_biases=True),
+                                    nc.L2(1e-3), nc.MaxNorm(strengths(k, 1.0, 2.0))]),
+    "regression sigmoid mse, no penalty": ("regression_1d", "sigmoid", lambda k: []),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FUSED_CASES))
+@pytest.mark.parametrize("n_models", [None, 3])
+def test_fused_sgd_equals_the_plain_step_to_rounding(case, n_models):
+    dataset, activation, regs = FUSED_CASES[case]
+    ds, net, params = problem(n_models, activation, dataset)
+    run, _ = train_run(ds, net, params, regs(n_models), nc.SGD(0.1), epochs=6)
+    assert isinstance(run._packed_step, FusedSGD) and run.packed.order == fused_order(net)
+    if n_models is None:
+        expected = reference_training(net, params, ds.X_train, ds.y_train, regs(None), 0.1, 6)
+        assert_close_params(run.params, expected)
+        return
+    for k in range(n_models):
+        single = [models_slice_of(r, k, n_models) for r in regs(n_models)]
+        expected = reference_training(net, nc.model.select_model(params, k), ds.X_train,
+                                      ds.y_train, single, 0.1, 6)
+        assert_close_params(run.model_params(k), expected)
+
+
+def models_slice_of(reg, k, n_models):
+    """Model k's copy of a regularizer with one strength per model."""
+    return parallel.models_slice(reg, k, k + 1, n_models)
+
+
+def test_fused_chunks_give_the_same_bits_on_any_number_of_threads(monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_MODELS", 2)
+    k = 5
+    ds, net, params = problem(k, activation="tanh")
+    finals = {}
+    for workers in (1, 2, 3):
+        regs = [nc.L2(strengths(k, 1e-3, 1e-1)), nc.MaxNorm(1.5)]
+        run, history = train_run(ds, net, params, regs, nc.SGD(0.1), workers)
+        assert len(run.chunked.bounds) == 3
+        assert all(isinstance(step, FusedSGD) for step in run.chunked.steps)
+        finals[workers] = run.params, history.curve("test_loss")
+    for workers in (2, 3):
+        assert_same_params(finals[workers][0], finals[1][0])
+        np.testing.assert_array_equal(finals[workers][1], finals[1][1])
+    lams = strengths(k, 1e-3, 1e-1)
+    for m in range(k):
+        single, _ = train_run(ds, net, nc.model.select_model(params, m),
+                              [nc.L2(lams[m]), nc.MaxNorm(1.5)], nc.SGD(0.1))
+        assert_close_params(nc.model.select_model(finals[1][0], m), single.params)
+
+
+def test_fused_step_follows_strength_and_learning_rate_changes_mid_run():
+    ds, net, params = problem()
+    l2, sgd = nc.L2(1e-3), nc.SGD(0.1)
+    run = nc.Run(net, params, ds.X_train, ds.y_train, optimizer=sgd, regularizers=[l2],
+                 epochs=4, batch_size=10, rng=3)
+    next(run), next(run)
+    l2.lam, sgd.lr = 0.05, 0.02
+    run.run_all()
+    reference = nc.Run(net, params, ds.X_train, ds.y_train, optimizer=nc.SGD(0.1),
+                       regularizers=[nc.L2(1e-3)], epochs=4, batch_size=10, rng=3)
+    next(reference), next(reference)
+    reference.groups["gradient"][0].lam, reference.optimizer.lr = 0.05, 0.02
+    reference.run_all()
+    assert_same_params(run.params, reference.params)
+    untouched, _ = train_run(ds, net, params, [nc.L2(1e-3)], nc.SGD(0.1))
+    assert max(float(np.max(np.abs(run.params[n] - untouched.params[n]))) for n in params) > 1e-3
+
+
+def test_the_fused_step_is_only_taken_for_plain_sgd_with_l2():
+    ds, net, params = problem()
+    for optimizer, regs in ((nc.Momentum(0.05), [nc.L2(1e-3)]), (nc.SGD(0.1), [nc.L1(1e-3)]),
+                            (nc.SGD(0.1), [nc.L2(1e-3), nc.Dropout(0.8)])):
+        run, _ = train_run(ds, net, params, regs, optimizer, epochs=1)
+        assert not isinstance(run._packed_step, FusedSGD)
+        assert run.packed is None or run.packed.order != fused_order(net)
+    with pytest.raises(ValueError, match="packing order"):
+        packed = Packed(params)
+        FusedSGD(net, packed, Packed(like=packed), nc.SGD(0.1))
+
+
+@pytest.mark.parametrize("dataset", ["spiral", "regression_1d"])
+def test_fused_and_plain_steps_see_divergence_in_the_same_epoch(dataset):
+    class PlainL2(nc.L2):  # a subclass takes the packed, unfused step
+        pass
+
+    ds, net, params = problem(dataset=dataset, activation="relu")
+    epochs = {}
+    for l2 in (nc.L2(1e-3), PlainL2(1e-3)):
+        run, history = train_run(ds, net, params, [l2], nc.SGD(1e4), epochs=20)
+        assert run.stopped == "diverged", type(l2).__name__
+        epochs[type(l2).__name__] = history[-1].epoch
+    assert epochs["L2"] == epochs["PlainL2"]
