@@ -1,9 +1,10 @@
 """Where one training step's time goes: single model vs a chunk of the batched sweep.
 
-Times each part of :func:`nnreg_core.train.packed_update` on one batch of 32 digits (64-100-10,
-relu, L2, SGD), in process CPU time with one BLAS thread (so that other processes on the machine
-barely disturb it), best of 7. The matrix products are timed alone beside it: the rest is
-element-wise work and the cost of each NumPy call.
+Times each part of the fused SGD + L2 step (:class:`nnreg_core.fused.FusedSGD`) on one batch of
+32 digits (64-100-10, relu, L2, SGD), in process CPU time with one BLAS thread (so that other
+processes on the machine barely disturb it), best of 7. The matrix products are timed alone
+beside it: the rest is element-wise work and the cost of each NumPy call. The last row is one
+whole epoch (32 steps, shuffling, the divergence check) per step.
 
 Run: ``python benchmarks/profile_step.py [--models 1 16]``
 """
@@ -14,7 +15,7 @@ import numpy as np
 
 import nnreg_core as nc
 from measure import limit_threads, mlp_training_flops, print_table
-from nnreg_core import train
+from nnreg_core.fused import FusedSGD
 
 
 def cpu_seconds(call, number):
@@ -36,28 +37,37 @@ def step_parts(n_models):
     params = net.init(np.random.default_rng(0), n_models=n_models)
     lam = 1e-3 if n_models is None else np.logspace(-5, -1, n_models)
     run = nc.Run(net, params, ds.X_train, ds.y_train, optimizer=nc.SGD(0.01),
-                 regularizers=[nc.L2(lam)], epochs=1, batch_size=32, rng=0)
-    X, T = run.X_train[:32].copy(), run.T_train[:32].copy()
-    packed, grads, l2 = run.packed, run.grads, run.groups["gradient"][0]
-    out, cache = net.forward(packed.views, X)
-    hidden, W1, W2 = cache[1][0], packed.views["W1"], packed.views["W2"]
-    dz = out - T
-    da = dz @ np.swapaxes(W2, -1, -2)
+                 regularizers=[nc.L2(lam)], epochs=10 ** 6, batch_size=32, rng=0,
+                 evaluate_every=10 ** 6)
+    run.workers = 1
+    _, X_fit = run._step_function()
+    fused = run._packed_step
+    if not isinstance(fused, FusedSGD):
+        raise ValueError("expected the fused step; use at most 16 models (one chunk).")
+    X, T = X_fit[:32].copy(), run.T_train[:32].copy()
+    buf, groups = fused.buffers(32), run.groups
+    W1, W2 = fused.products
+    hidden, out = buf.z
     number = 2000 if n_models is None else max(20, 2000 // n_models)
     parts = {
-        "forward": lambda: net.forward(packed.views, X),
-        "backward": lambda: net.backward_into(packed.views, cache, T, grads.views),
-        "L2 gradient": lambda: l2.add_grad(grads.groups, packed.groups),
-        "SGD delta + update": lambda: packed.flat.__iadd__(
-            run.optimizer.update_owned({"all": grads.flat}, None)[0]["all"]),
-        "whole step": lambda: train.packed_update(net, packed, grads, None, X, T,
-                                                  run.optimizer, run.groups, None),
+        "forward": lambda: fused.forward(X, buf),
+        "backward": lambda: (fused.forward(X, buf), fused.backward(X, T, -1e-4, buf)),
+        "L2 + SGD update": lambda: fused.update(0.01, groups),
+        "whole step": lambda: fused(X, T, None, groups),
         "  of which matrix products": lambda: (
-            X @ W1, hidden @ W2, np.swapaxes(hidden, -1, -2) @ dz,
-            dz @ np.swapaxes(W2, -1, -2), X.T @ da),
+            np.matmul(X, W1, out=buf.h[0]), np.matmul(hidden, W2, out=out),
+            np.matmul(np.swapaxes(hidden, -1, -2), out, out=fused.grad_products[1]),
+            np.matmul(out, fused.products_t[1], out=buf.da[0]),
+            np.matmul(X.T, buf.da[0][..., :100], out=fused.grad_products[0])),
+        "one epoch, per step": lambda: run._train_epoch(),
     }
     flops = mlp_training_flops(net.sizes, 32, 1, n_models or 1)
-    return {name: cpu_seconds(call, number) for name, call in parts.items()}, flops
+    seconds = {name: cpu_seconds(call, number) for name, call in parts.items()
+               if name != "one epoch, per step"}
+    seconds["backward"] -= seconds["forward"]
+    seconds["one epoch, per step"] = cpu_seconds(parts["one epoch, per step"],
+                                                 max(1, number // 100)) / 32
+    return seconds, flops
 
 
 def main():

@@ -7,14 +7,16 @@ next, and the named arrays ``W1, b1, …`` are views into it. Element-wise work 
 the block, with the same arithmetic on every element, so the results are bit for bit those of
 the per-array loop.
 
-Layout of ``flat`` (shape ``(n_total,)``, or ``(K, n_total)`` with a model axis)::
+Layout of ``flat`` (shape ``(n_total,)``, or ``(K, n_total)`` with a model axis), by default::
 
     [ W1 raveled | W2 raveled | … | b1 | b2 | … ]
       ---------- "W" --------     --- "b" ---
 
-``groups`` names the two blocks ``{"W": …, "b": …}``: a regularizer that acts element-wise on the
+``groups`` names the blocks ``{"W": …, "b": …}``: a regularizer that acts element-wise on the
 parameters its :meth:`~nnreg_core.scope.Regularizer.names` selects (weights, and biases when
-asked) acts on the whole block at once.
+asked) acts on a whole block at once. Another ``order`` may be asked for (the fused step of
+:mod:`nnreg_core.fused` puts ``b1`` before ``W1`` and the last bias after the last weights), as
+long as the weights stay together; biases that are not together are then groups of their own.
 """
 import copy
 

@@ -6,8 +6,9 @@ therefore run on chunks of the model axis, with the same operations in the same 
 model, so with the same bits as the whole batch, while NumPy releases the GIL inside its loops
 and BLAS calls. Small chunks also keep each one's arrays in a core's cache.
 
-Used for packed runs (:mod:`nnreg_core.packed`, :mod:`nnreg_core.fused`) of at least two chunks, without training-mode
-noise (its random draws follow the order of the whole batch), with plain SGD or momentum.
+Used for packed runs (:mod:`nnreg_core.packed`, :mod:`nnreg_core.fused`) of at least two
+chunks, without training-mode noise (its random draws follow the order of the whole batch), with
+plain SGD or momentum.
 """
 import copy
 import os

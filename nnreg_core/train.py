@@ -81,7 +81,8 @@ class Run:
         self.n_models = model.n_models(self.params)
         self.epochs = _positive_int(epochs, "epochs")
         n = len(self.X_train)
-        self.batch_size = n if batch_size is None else min(_positive_int(batch_size, "batch_size"), n)
+        self.batch_size = (n if batch_size is None
+                           else min(_positive_int(batch_size, "batch_size"), n))
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         self.shuffle = bool(shuffle)
         if patience is not None and (self.n_models is not None or self.X_test is None):
