@@ -1,4 +1,6 @@
-"""A small multilayer perceptron: forward and backward passes, activations and losses.
+"""A small multilayer perceptron: forward and backward passes and losses.
+
+Activations are in :mod:`nnreg_core.activations`.
 
 Parameters are a dict of named arrays ``W1, b1, …, WL, bL``. ``W{i}`` has shape
 ``(fan_in, fan_out)`` and ``b{i}`` shape ``(fan_out,)``, laid out as scikit-learn's ``coefs_`` so
@@ -19,62 +21,10 @@ For all three, the gradient of the loss with respect to the output pre-activatio
 """
 import numpy as np
 
-ACTIVATIONS = ("tanh", "relu", "sigmoid")
+from .activations import (ACTIVATIONS, sigmoid, activate, activate_in_place,  # noqa: F401
+                          activation_grad, swap_last, times_activation_grad)
+
 LOSSES = ("mse", "binary_ce", "softmax_ce")
-
-
-def _sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def activate(z, name):
-    """Apply a hidden activation elementwise. ``z``: any shape."""
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    return _sigmoid(z)
-
-
-def activation_grad(h, name):
-    """Derivative of the activation, written with its output ``h = activate(z)``."""
-    if name == "tanh":
-        return 1.0 - h * h
-    if name == "relu":
-        return (h > 0).astype(h.dtype)
-    return h * (1.0 - h)
-
-
-def activate_in_place(z, name):
-    """:func:`activate` written into ``z`` itself (the same operations, so the same bits)."""
-    if name == "tanh":
-        return np.tanh(z, out=z)
-    if name == "relu":
-        return np.maximum(z, 0.0, out=z)
-    z *= 0.5
-    np.tanh(z, out=z)
-    z += 1.0
-    z *= 0.5
-    return z
-
-
-def times_activation_grad(da, h, name):
-    """``da * activation_grad(h, name)``, computed into ``da`` (the same values, fewer copies)."""
-    if name == "relu":
-        return np.multiply(da, h > 0, out=da)
-    if name == "tanh":
-        slope = h * h
-        np.subtract(1.0, slope, out=slope)
-    else:
-        slope = 1.0 - h
-        slope *= h
-    da *= slope
-    return da
-
-
-def swap_last(a):
-    """Transpose the last two axes: ``(…, n, d) -> (…, d, n)``."""
-    return np.swapaxes(a, -1, -2)
 
 
 class MLP:
@@ -245,7 +195,7 @@ class MLP:
         if self.loss == "mse":
             return z
         if self.loss == "binary_ce":
-            return _sigmoid(z)
+            return sigmoid(z)
         e = np.exp(z - z.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
 
