@@ -42,10 +42,11 @@ def can_fuse(model, groups, optimizer):
             and all(type(p) is L2 for p in groups["gradient"]))
 
 
-def l2_factors(penalties, lr):
+def l2_factors(penalties, lr, dtype=np.float64):
     """``(weight_factor, bias_factor)``: ``1 - lr * lam``, with ``lam`` the summed strengths of
     the L2 penalties covering weights (and biases). None where no penalty acts; shape ``(K, 1)``
-    for per-model strengths.
+    for per-model strengths, in ``dtype`` (float32 factors keep a float32 run's scaling in
+    float32: a float64 factor would make NumPy cast the whole weight block to float64 and back).
 
     >>> l2_factors([L2(0.5), L2(0.25, include_biases=True)], lr=0.1)
     (0.925, 0.975)
@@ -55,16 +56,16 @@ def l2_factors(penalties, lr):
         weights = weights + penalty.lam
         if penalty.include_biases:
             biases = biases + penalty.lam
-    return _decay_factor(weights, lr), _decay_factor(biases, lr)
+    return _decay_factor(weights, lr, dtype), _decay_factor(biases, lr, dtype)
 
 
-def _decay_factor(lam, lr):
+def _decay_factor(lam, lr, dtype):
     """``1 - lr * lam`` for a float, or shaped ``(K, 1)`` for an array; None when lam is 0."""
     if isinstance(lam, float):
         return None if lam == 0.0 else 1.0 - lr * lam
     if not lam.any():
         return None
-    return (1.0 - lr * lam).reshape(-1, 1)
+    return (1.0 - lr * lam).reshape(-1, 1).astype(dtype, copy=False)
 
 
 def fused_order(model):
@@ -93,7 +94,8 @@ class Buffers:
     bias; ``h[i]`` is the view without it. ``da[i]`` and ``slope[i]`` hold a hidden layer's
     incoming gradient and activation slope (a mask for relu), as wide as ``z[i]`` so that
     element-wise work runs on whole, contiguous arrays; ``row`` holds one value per sample for
-    the softmax.
+    the softmax, ``halves`` the float32 softmax's pairwise maxima (:func:`row_max_by_halves`),
+    and ``ones`` a column of ones that sums the rows of the outputs in one matrix product.
     """
 
     def __init__(self, model, lead, m, dtype):
@@ -112,6 +114,8 @@ class Buffers:
         slope_dtype = bool if model.activation == "relu" else dtype
         self.slope = [np.empty(z.shape, slope_dtype) for z in self.z[:-1]]
         self.row = np.empty(lead + (m, 1), dtype)
+        self.halves = np.empty(lead + (m, max(n_out // 2, 1)), dtype)
+        self.ones = np.ones((n_out, 1), dtype)
 
 
 class FusedSGD:
@@ -125,6 +129,9 @@ class FusedSGD:
         optimizer: the run's :class:`~nnreg_core.optim.SGD`, whose ``lr`` is read at every step.
 
     The step takes inputs with a leading column of ones, ``[1 | X]``, from :meth:`prepare`.
+    ``checks_each_step`` is true only for ``"mse"``, whose loss is tested at every step (see
+    the module docstring); otherwise chunks of a batched run may go through a whole epoch
+    each (:meth:`nnreg_core.parallel.ChunkedSteps.epoch`).
     """
 
     def __init__(self, model, packed, grads, optimizer):
@@ -141,7 +148,10 @@ class FusedSGD:
         self.grad_b = [grads.views[f"b{i}"] for i in range(1, n + 1)]
         self.products_t = [swap_last(w) for w in self.products]
         self.relu = model.activation == "relu"
+        self.checks_each_step = model.loss == "mse"
+        self.single = packed.flat.dtype == np.float32
         self._buffers = {}
+        self._factors = (None, None)
         self._prepared = (None, None)
 
     def _matrix(self, packed, i):
@@ -195,7 +205,7 @@ class FusedSGD:
         lr = self.optimizer.lr
         buf = self.buffers(X.shape[0])
         out = self.forward(X, buf)
-        finite = self.model.loss != "mse" or loss_is_finite(self.model, out, T)
+        finite = not self.checks_each_step or loss_is_finite(self.model, out, T)
         self.backward(X, T, -lr / X.shape[0], buf)
         self.update(lr, groups)
         return finite
@@ -211,7 +221,7 @@ class FusedSGD:
             self._activate(z, width)
             a = z
         out = np.matmul(a, self.products[-1], out=buf.z[-1])
-        return self._output(out, buf.row)
+        return self._output(out, buf)
 
     def _activate(self, z, width):
         """The hidden activation on the whole buffer ``z``, whose columns from ``width`` on are
@@ -223,9 +233,18 @@ class FusedSGD:
         if z.shape[-1] > width:
             z[..., width:] = 1.0
 
-    def _output(self, z, row):
-        loss = self.model.loss
-        if loss == "softmax_ce":
+    def _output(self, z, buf):
+        """The output activation in place of ``z``. float32's softmax takes the row maxima by
+        halves and the row sums as a product with ones (float64's keeps NumPy's reductions,
+        whose bits the float64 results were made with)."""
+        loss, row = self.model.loss, buf.row
+        if loss == "softmax_ce" and self.single:
+            row_max_by_halves(z, row, buf.halves)
+            z -= row
+            np.exp(z, out=z)
+            np.matmul(z, buf.ones, out=row)
+            z /= row
+        elif loss == "softmax_ce":
             np.maximum.reduce(z, axis=-1, keepdims=True, out=row)
             z -= row
             np.exp(z, out=z)
@@ -266,7 +285,7 @@ class FusedSGD:
 
     def update(self, lr, groups):
         """``w *= 1 - lr * lam`` where L2 acts, ``flat += delta``, then the constraints."""
-        w_factor, b_factor = l2_factors(groups["gradient"], lr)
+        w_factor, b_factor = self.l2_factors(groups["gradient"], lr)
         if w_factor is not None:
             self.packed.groups["W"] *= w_factor
         if b_factor is not None:
@@ -276,3 +295,39 @@ class FusedSGD:
         self.packed.flat += self.grads.flat
         for constraint in groups["constraint"]:
             constraint.apply(self.packed.views)
+
+    def l2_factors(self, penalties, lr):
+        """:func:`l2_factors` in the parameters' dtype, computed again only when ``lr`` or a
+        strength (compared by value) changed since the last step."""
+        key = (lr,) + tuple((p.lam if isinstance(p.lam, float) else p.lam.tobytes(),
+                             p.include_biases) for p in penalties)
+        if key != self._factors[0]:
+            self._factors = (key, l2_factors(penalties, lr, self.packed.flat.dtype))
+        return self._factors[1]
+
+
+def row_max_by_halves(z, row, halves):
+    """The maxima of the rows of ``z``, ``(…, m, w)``, into ``row``, ``(…, m, 1)``: the left half
+    of the columns against the right half, repeated on the result (an odd last column joins
+    the first), in about log2(w) calls instead of one reduction over short rows.
+
+    Args:
+        z: the values; not changed.
+        row: the output, ``(…, m, 1)``.
+        halves: scratch space, ``(…, m, max(w // 2, 1))``.
+
+    >>> z = np.array([[3.0, -1.0, 7.0, 2.0, 5.0], [0.0, 4.0, -2.0, 1.0, 4.5]])
+    >>> row = np.empty((2, 1)); row_max_by_halves(z, row, np.empty((2, 2))); row.ravel()
+    array([7. , 4.5])
+    """
+    if z.shape[-1] == 1:
+        np.copyto(row, z)
+        return
+    a = z
+    while a.shape[-1] > 1:
+        width, half = a.shape[-1], a.shape[-1] // 2
+        out = row if half == 1 else halves[..., :half]
+        np.maximum(a[..., :half], a[..., half:2 * half], out=out)
+        if width % 2:
+            np.maximum(out[..., :1], a[..., 2 * half:], out=out[..., :1])
+        a = out

@@ -9,6 +9,11 @@ and BLAS calls. Small chunks also keep each one's arrays in a core's cache.
 Used for packed runs (:mod:`nnreg_core.packed`, :mod:`nnreg_core.fused`) of at least two
 chunks, without training-mode noise (its random draws follow the order of the whole batch), with
 plain SGD or momentum.
+
+Threads share the GIL: NumPy lets go of it inside each call, and every call takes it back.
+Waiting for the other threads at every step, and handing the GIL over between them at every
+call, is what keeps two threads from running twice as fast; a whole epoch per chunk
+(:meth:`ChunkedSteps.epoch`) removes the waiting, larger chunks mean fewer calls.
 """
 import copy
 import os
@@ -18,6 +23,7 @@ import numpy as np
 from .optim import SGD, Momentum
 
 CHUNK_MODELS = 16
+WHOLE_EPOCHS = True  # False: chunks always go step by step together (to compare the two)
 SPLITTABLE_OPTIMIZERS = (SGD, Momentum)
 _pool = {"executor": None, "workers": 0}
 
@@ -90,12 +96,31 @@ class ChunkedSteps:
 
     def __call__(self, X, T, opt_state, groups):
         """One step of every chunk; True if every chunk's loss is finite."""
+        return self._spread(self._run, opt_state, groups, X, T)
+
+    def epoch(self, batches, opt_state, groups):
+        """Every chunk through all ``batches`` (pairs ``(X, T)``, in order); True if finite.
+
+        When no chunk's step tests the loss at every step (``checks_each_step`` false: the fused
+        step with a cross-entropy loss, whose divergence shows in the weights at the end of the
+        epoch), each thread takes its chunks through the whole epoch, one chunk after another,
+        with no waiting for the other threads between steps: the same steps in the same order
+        for every model, so the same bits. Otherwise the chunks go step by step, so that the
+        epoch stops at the first step whose loss is not finite in any chunk.
+        """
+        if not WHOLE_EPOCHS or any(getattr(step, "checks_each_step", True)
+                                   for step in self.steps):
+            return all(self(X, T, opt_state, groups) for X, T in batches)
+        return self._spread(self._run_epoch, opt_state, groups, batches)
+
+    def _spread(self, work, opt_state, groups, *args):
+        """``work(share, *args)`` for each thread's share of the chunks; True if all are."""
         jobs = [self._job(i, opt_state, groups) for i in range(len(self.bounds))]
         shares = [jobs[w::self.workers] for w in range(self.workers)]
-        futures = [executor(self.workers - 1).submit(self._run, share, X, T)
+        futures = [executor(self.workers - 1).submit(work, share, *args)
                    for share in shares[1:]]
         try:
-            finite = self._run(shares[0], X, T)
+            finite = work(shares[0], *args)
         finally:  # never leave a thread writing to the parameters after an error here
             for future in futures:
                 future.exception()
@@ -113,3 +138,9 @@ class ChunkedSteps:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return all([step(X, T, state, part_groups, None)
                         for step, state, part_groups in share])
+
+    @staticmethod
+    def _run_epoch(share, batches):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return all([step(X, T, state, part_groups, None)
+                        for step, state, part_groups in share for X, T in batches])

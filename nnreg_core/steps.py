@@ -107,8 +107,11 @@ class PackedStep:
 
     Calling it, ``step(X, T, opt_state, groups, rng)``, runs one step and returns whether the
     batch data loss is finite (:func:`loss_is_finite`): the signature every packed step shares
-    (see :class:`nnreg_core.fused.FusedSGD`).
+    (see :class:`nnreg_core.fused.FusedSGD`). It tests the loss at every step
+    (``checks_each_step``), so the chunks of a batched run go step by step together.
     """
+
+    checks_each_step = True
 
     def __init__(self, model, packed, grads, optimizer):
         self.model, self.packed, self.grads, self.optimizer = model, packed, grads, optimizer

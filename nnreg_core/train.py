@@ -165,8 +165,11 @@ class Run:
                 self.chunked = ChunkedSteps(self.packed, self.grads, self.workers, self._make_step)
             self._step_key = key
             chunked = self.chunked
-            return (lambda X, T: chunked(X, T, self.opt_state, self.groups),
-                    chunked.steps[0].prepare(self.X_train))
+
+            def chunked_step(X, T):
+                return chunked(X, T, self.opt_state, self.groups)
+            chunked_step.epoch = lambda batches: chunked.epoch(batches, self.opt_state, self.groups)
+            return chunked_step, chunked.steps[0].prepare(self.X_train)
         if self._packed_step is None or self._step_key != key:
             self._packed_step = self._make_step(self.packed, self.grads)
         self._step_key = key
@@ -184,10 +187,11 @@ class Run:
         if self.shuffle:
             order = self.rng.permutation(n)
             X_all, T_all = X_all[order], T_all[order]
-        for start in range(0, n, bs):
-            if not step_on(X_all[start:start + bs], T_all[start:start + bs]):
-                return False
-        return True
+        batches = [(X_all[start:start + bs], T_all[start:start + bs]) for start in range(0, n, bs)]
+        whole_epoch = getattr(step_on, "epoch", None)  # chunks on threads: see ChunkedSteps.epoch
+        if whole_epoch is not None:
+            return whole_epoch(batches)
+        return all(step_on(X, T) for X, T in batches)
 
     def _weights_finite(self):
         """Every parameter finite and below MAX_WEIGHT in size (NaN fails the comparison)."""

@@ -277,3 +277,69 @@ def test_fused_and_plain_steps_see_divergence_in_the_same_epoch(dataset):
         assert run.stopped == "diverged", type(l2).__name__
         epochs[type(l2).__name__] = history[-1].epoch
     assert epochs["L2"] == epochs["PlainL2"]
+
+
+def test_whole_epochs_per_chunk_give_the_bits_of_chunks_going_step_by_step(monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_MODELS", 2)
+    k = 5
+    ds, net, params = problem(k, activation="relu")
+    finals = {}
+    for whole in (True, False):
+        monkeypatch.setattr(parallel, "WHOLE_EPOCHS", whole)
+        calls = []
+        original = parallel.ChunkedSteps._run_epoch
+
+        def counted(share, batches, original=original, calls=calls):
+            calls.append(len(batches))
+            return original(share, batches)
+        monkeypatch.setattr(parallel.ChunkedSteps, "_run_epoch", staticmethod(counted))
+        run, history = train_run(ds, net, params, [nc.L2(strengths(k, 1e-3, 1e-1))],
+                                 nc.SGD(0.1), workers=2)
+        assert len(run.chunked.bounds) == 3
+        assert (len(calls) > 0) == whole
+        finals[whole] = run.params, history.curve("test_loss")
+    assert_same_params(finals[True][0], finals[False][0])
+    np.testing.assert_array_equal(finals[True][1], finals[False][1])
+
+
+def test_a_mse_run_on_chunks_still_stops_at_the_first_diverging_step(monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_MODELS", 2)
+    ds, net, params = problem(4, dataset="regression_1d")
+    runs = {}
+    for workers in (1, 2):
+        runs[workers], history = train_run(ds, net, params, [nc.L2(1e-3)], nc.SGD(1e4),
+                                           workers, epochs=20)
+        assert runs[workers].stopped == "diverged"
+        assert not any(step.checks_each_step is False for step in runs[workers].chunked.steps)
+    assert_same_params(runs[1].params, runs[2].params)
+    assert runs[1].message == runs[2].message
+
+
+def test_the_fused_step_reads_strengths_changed_in_place_at_the_next_step():
+    ds, net, params = problem(3)
+    first = np.array([1e-3, 1e-2, 1e-1])
+    l2 = nc.L2(first.copy())
+    run = nc.Run(net, params, ds.X_train, ds.y_train, optimizer=nc.SGD(0.1), regularizers=[l2],
+                 epochs=2, batch_size=10, rng=3)
+    next(run)
+    l2.lam[...] = [0.2, 0.0, 0.05]
+    next(run)
+    reference = nc.Run(net, params, ds.X_train, ds.y_train, optimizer=nc.SGD(0.1),
+                       regularizers=[nc.L2(first)], epochs=2, batch_size=10, rng=3)
+    next(reference)
+    reference.groups["gradient"][0].lam = np.array([0.2, 0.0, 0.05])
+    next(reference)
+    assert_same_params(run.params, reference.params)
+
+
+def test_float32_softmax_matches_the_float64_one_to_float32_precision():
+    ds, net, params = problem(3, dataset="spiral")
+    outputs = {}
+    for dtype in (np.float64, np.float32):
+        packed = Packed({n: p.astype(dtype) for n, p in params.items()}, order=fused_order(net))
+        step = FusedSGD(net, packed, Packed(like=packed), nc.SGD(0.1))
+        X = step.prepare(ds.X_train[:10].astype(dtype))
+        outputs[dtype] = step.forward(X, step.buffers(10)).copy()
+    assert outputs[np.float32].dtype == np.float32
+    np.testing.assert_allclose(outputs[np.float32].sum(axis=-1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(outputs[np.float32], outputs[np.float64], atol=1e-6)
