@@ -6,6 +6,7 @@ another process then hits every candidate alike instead of one of them.
 """
 import statistics
 import time
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -21,7 +22,9 @@ def interleaved_times(candidates, repeats):
         dict ``name -> (median_seconds, best_seconds, result_of_last_call)`` of wall-clock
         time. The median CPU time of this process (all its threads) is kept in
         :data:`CPU_MEDIANS` under the same names: it hardly counts the time other processes
-        take the cores away, so it is the steadier figure on a busy machine.
+        take the cores away, so it is the steadier figure on a busy machine. A candidate whose
+        work runs in other processes returns :class:`ChildCPU`: their CPU time is added and the
+        ``result`` kept.
     """
     if int(repeats) < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats!r}.")
@@ -31,14 +34,24 @@ def interleaved_times(candidates, repeats):
     for _ in range(int(repeats)):
         for name, run in candidates.items():
             start, start_cpu = time.perf_counter(), time.process_time()
-            results[name] = run()
+            result = run()
             times[name].append(time.perf_counter() - start)
             cpu[name].append(time.process_time() - start_cpu)
+            if isinstance(result, ChildCPU):
+                cpu[name][-1] += result.seconds
+                result = result.result
+            results[name] = result
     CPU_MEDIANS.update({name: statistics.median(c) for name, c in cpu.items()})
     return {name: (statistics.median(t), min(t), results[name]) for name, t in times.items()}
 
 
 CPU_MEDIANS = {}
+
+
+class ChildCPU(NamedTuple):
+    """A candidate's result with the CPU seconds its work took in other processes."""
+    result: Any
+    seconds: float
 
 
 def mlp_training_flops(sizes, n_samples, epochs, n_models=1):
