@@ -343,3 +343,17 @@ def test_float32_softmax_matches_the_float64_one_to_float32_precision():
     assert outputs[np.float32].dtype == np.float32
     np.testing.assert_allclose(outputs[np.float32].sum(axis=-1), 1.0, rtol=1e-6)
     np.testing.assert_allclose(outputs[np.float32], outputs[np.float64], atol=1e-6)
+
+
+def test_float32_chunks_give_the_same_bits_on_any_number_of_threads(monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_MODELS", 2)
+    k = 5
+    ds, net, _ = problem(k, activation="relu")
+    params = net.init(np.random.default_rng(2), n_models=k, dtype=np.float32)
+    finals = {}
+    for workers in (1, 2):
+        run, _ = train_run(ds, net, params, [nc.L2(strengths(k, 1e-3, 1e-1))], nc.SGD(0.1),
+                           workers)
+        assert run.packed.flat.dtype == np.float32 and len(run.chunked.bounds) == 3
+        finals[workers] = run.params
+    assert_same_params(finals[1], finals[2])
