@@ -162,12 +162,14 @@ def weight_histograms(weights, ax=None, bins=None, title=None, ymax=None):
 class RegularizationPath:
     """Every weight (one line each) against the strength; ``mark(s)`` shows the current one."""
 
-    def __init__(self, strengths, weights, ax=None, xlabel="λ", title=None):
+    def __init__(self, strengths, weights, ax=None, xlabel="λ", title=None, log=None):
         strengths, weights = self._check(strengths, weights)
         self.ax = new_axes(ax)
         self.lines = self.ax.plot(strengths, weights, lw=1, alpha=0.6, color=COLORS["norm"])
-        if np.all(strengths > 0) and strengths.max() > 20 * strengths.min():
-            self.ax.set_xscale("log")
+        if log is None:
+            log = bool(np.all(strengths > 0) and strengths.max() > 20 * strengths.min())
+        if log:
+            log_x(self.ax)
         self.marker = self.ax.axvline(strengths[0], color=COLORS["zero"], lw=2, visible=False,
                                       label="current strength")
         self.ax.axhline(0, color="k", lw=1)
@@ -204,11 +206,25 @@ class RegularizationPath:
         return self
 
 
-def regularization_path(strengths, weights, ax=None, xlabel="λ", title=None):
+def log_x(ax):
+    """A log x axis labelled at 1, 2 and 5 times each power of ten, as plain numbers (0.25, 1, 2).
+
+    matplotlib's default labels every minor tick of a range under a decade as ``3×10⁻¹``,
+    and such labels run into each other.
+    """
+    from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def regularization_path(strengths, weights, ax=None, xlabel="λ", title=None, log=None):
     """Plot each weight against the strength.
 
     Args:
-        strengths: shape ``(n_strengths,)``; a log axis is used when they span > 20×.
+        strengths: shape ``(n_strengths,)``.
+        log: a log strength axis; None uses one when the strengths span more than 20×.
         weights: shape ``(n_strengths, n_weights)``, e.g. the flattened final weights of K
             models trained at once.
         ax: axes, or None for a new figure.
@@ -217,4 +233,4 @@ def regularization_path(strengths, weights, ax=None, xlabel="λ", title=None):
     Returns:
         A :class:`RegularizationPath`.
     """
-    return RegularizationPath(strengths, weights, ax, xlabel, title)
+    return RegularizationPath(strengths, weights, ax, xlabel, title, log)
