@@ -169,7 +169,7 @@ class RegularizationPath:
         if log is None:
             log = bool(np.all(strengths > 0) and strengths.max() > 20 * strengths.min())
         if log:
-            log_x(self.ax)
+            log_x(self.ax, decades=np.log10(strengths.max() / strengths.min()))
         self.marker = self.ax.axvline(strengths[0], color=COLORS["zero"], lw=2, visible=False,
                                       label="current strength")
         self.ax.axhline(0, color="k", lw=1)
@@ -206,15 +206,21 @@ class RegularizationPath:
         return self
 
 
-def log_x(ax):
-    """A log x axis labelled at 1, 2 and 5 times each power of ten, as plain numbers (0.25, 1, 2).
+def log_x(ax, decades=1.0):
+    """A log x axis labelled as plain numbers (0.25, 1, 2): at 1, 2 and 5 times each power of
+    ten when the range spans at most two decades, at the powers of ten alone when it is wider.
 
     matplotlib's default labels every minor tick of a range under a decade as ``3×10⁻¹``,
-    and such labels run into each other.
+    and such labels run into each other; so do 1-2-5 labels over many decades.
+
+    Args:
+        ax: the axes.
+        decades: ``log10(max / min)`` of the strengths drawn.
     """
     from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
     ax.set_xscale("log")
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    subs = (1.0, 2.0, 5.0) if decades <= 2 else (1.0,)
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
     ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
