@@ -13,6 +13,8 @@ from .data import TASKS
 
 HIDDEN_CHOICES = ((8,), (16,), (16, 16), (32, 32), (64, 64), (16, 16, 16))
 WIDE = W.Layout(width="560px")
+MENU = W.Layout(width="430px")
+"""Menus wide enough for their longest entry ('regression_1d', 'Gaussian noise') after the label."""
 STYLE = {"description_width": "210px"}
 
 
@@ -50,7 +52,7 @@ def make_controls(settings, own_data):
     return {
         "regularizer": W.Dropdown(options=[(catalog.TITLES[n], n) for n in catalog.NAMES],
                                   value=settings.regularizer, description="regularizer",
-                                  style=STYLE),
+                                  style=STYLE, layout=MENU),
         "strength": strength_slider(settings.regularizer, settings.strength),
         "l1_ratio": W.FloatSlider(value=knobs.get("l1_ratio", 0.5), min=0, max=1, step=0.05,
                                   description="L1 ratio r (elastic net)", style=STYLE,
@@ -65,7 +67,7 @@ def make_controls(settings, own_data):
         "epochs": W.IntSlider(value=settings.epochs, min=10, max=1000, step=10,
                               description="epochs", style=STYLE, layout=WIDE),
         "dataset": W.Dropdown(options=datasets, value=settings.dataset, description="data set",
-                              style=STYLE),
+                              style=STYLE, layout=MENU),
         "n_train": W.IntSlider(value=settings.n_train, min=10, max=1000, step=10,
                                description="training-set size n", style=STYLE, layout=WIDE,
                                continuous_update=False),
@@ -111,7 +113,10 @@ def import_ipympl_canvas():
 def live_canvas(figure):
     """An ipympl canvas widget for ``figure`` (no pyplot registration), or None without ipympl.
 
-    The figure is shown by its own widget, so the notebook keeps the inline backend.
+    The figure is shown by its own widget, so the notebook keeps the inline backend. Its size
+    in pixels is set at once: a canvas shown inside a box starts at 0×0 until the browser's view
+    reports itself ready, and a frame drawn before that (a ``run()`` in the next cell) left the
+    view at 0×0 for good.
     """
     imported = import_ipympl_canvas()
     if imported is None:
@@ -123,6 +128,8 @@ def live_canvas(figure):
     canvas.toolbar_visible = False
     canvas.resizable = False
     canvas.capture_scroll = False
+    canvas._size = tuple(float(v) for v in figure.get_size_inches() * figure.dpi
+                         / canvas.device_pixel_ratio)
     return canvas
 
 
