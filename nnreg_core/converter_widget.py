@@ -15,6 +15,10 @@ import ipywidgets as widgets
 
 from .conventions import CONVENTIONS, OPTIMIZERS, convert_all
 
+COLUMN_GAP = 4
+"""Spaces between the columns of the plain-text table."""
+CELL_PADDING = "padding:2px 14px 2px 0"
+"""Room after every cell of the HTML table, so no column runs into the next."""
 LABELS = {
     "cs231n": "CS231n λ",
     "nielsen": "Nielsen λ",
@@ -55,6 +59,7 @@ def conversion_table(value, from_, *, lr=None, n_train=None, batch_size=None, op
     """The conversions of :func:`conversion_rows` as an aligned plain-text table.
 
     Values are shown to 6 significant digits; a header line states the input and context.
+    Columns are as wide as their longest entry and :data:`COLUMN_GAP` spaces apart.
     Refused rows point to a numbered reason printed once below the table.
     """
     rows = conversion_rows(value, from_, lr=lr, n_train=n_train, batch_size=batch_size,
@@ -62,15 +67,19 @@ def conversion_table(value, from_, *, lr=None, n_train=None, batch_size=None, op
     header = (f"{float(value):.6g} in {from_!r}, with lr={lr}, n_train={n_train}, "
               f"batch_size={batch_size}, optimizer={optimizer!r}")
     name_w = max(len(name) for name, *_ in rows)
+    value_w = max(len("value"), *(len(_format(converted)) for _, converted, _, _ in rows))
     uses_w = max(len("uses"), *(len(needs) for _, _, needs, _ in rows))
-    lines = [header, f"{'convention':<{name_w}}  {'value':>9}  {'uses':<{uses_w}}  written as"]
+    gap = " " * COLUMN_GAP
+    lines = [header, gap.join([f"{'convention':<{name_w}}", f"{'value':>{value_w}}",
+                               f"{'uses':<{uses_w}}", "written as"])]
     reasons = []
     for name, converted, needs, note in rows:
         if converted is None:
             if note not in reasons:
                 reasons.append(note)
             note = f"refused, see [{reasons.index(note) + 1}]"
-        lines.append(f"{name:<{name_w}}  {_format(converted):>9}  {needs:<{uses_w}}  {note}")
+        lines.append(gap.join([f"{name:<{name_w}}", f"{_format(converted):>{value_w}}",
+                               f"{needs:<{uses_w}}", note]))
     lines += [f"[{i}] {reason}" for i, reason in enumerate(reasons, start=1)]
     return "\n".join(lines)
 
@@ -144,14 +153,16 @@ class Converter:
     def _html(self):
         if self.error:
             return f"<p style='color:#b00020'><b>Cannot convert:</b> {html.escape(self.error)}</p>"
-        cells = ["<tr><th align='left'>convention</th><th align='right'>value</th>"
-                 "<th align='left'>uses</th><th align='left'>written as / why refused</th></tr>"]
+        pad = f"style='{CELL_PADDING}'"
+        cells = [f"<tr><th align='left' {pad}>convention</th><th align='right' {pad}>value</th>"
+                 f"<th align='left' {pad}>uses</th>"
+                 f"<th align='left' {pad}>written as / why refused</th></tr>"]
         for name, converted, needs, note in self.rows:
             mine = name == self.controls["convention"].value
             weight = "font-weight:bold;" if mine else ""
-            cells.append(f"<tr style='{weight}'><td>{html.escape(LABELS[name])}</td>"
-                         f"<td align='right'>{_format(converted)}</td><td>{needs}</td>"
-                         f"<td>{html.escape(note)}</td></tr>")
+            cells.append(f"<tr style='{weight}'><td {pad}>{html.escape(LABELS[name])}</td>"
+                         f"<td align='right' {pad}>{_format(converted)}</td>"
+                         f"<td {pad}>{needs}</td><td {pad}>{html.escape(note)}</td></tr>")
         return ("<table style='font-size:110%;border-collapse:collapse'>" + "".join(cells)
                 + "</table>")
 

@@ -66,3 +66,33 @@ def test_unknown_names_are_refused_with_the_known_ones():
         Converter(1e-3, "torch")
     with pytest.raises(ValueError, match="choose one of"):
         Converter(1e-3, "cs231n", optimizer="rmsprop")
+
+
+def _column_starts(line):
+    """Where each field of a table line starts (fields are separated by two or more spaces)."""
+    import re
+    return [0] + [m.end() for m in re.finditer(r" {2,}", line.rstrip())]
+
+
+@pytest.mark.parametrize("value, convention", [(0.98, "decay_factor"), (1.234567e-5, "cs231n")])
+def test_table_columns_are_aligned_and_never_touch(value, convention):
+    from nnreg_core.converter_widget import COLUMN_GAP
+    lines = conversion_table(value, convention, **CONTEXT).splitlines()
+    table = [l for l in lines[1:] if not l.startswith("[")]
+    head_starts = _column_starts(table[0])
+    assert len(head_starts) == 4, table[0]
+    for line in table[1:]:
+        fields = [f for f in line.split("  ") if f.strip()]
+        assert len(fields) >= 4, line                       # value, uses, note all apart
+        value_end = head_starts[1] + len("value")
+        assert line[value_end:value_end + COLUMN_GAP] == " " * COLUMN_GAP, line
+        assert line[head_starts[2] - COLUMN_GAP:head_starts[2]] == " " * COLUMN_GAP, line
+        assert line[head_starts[3] - COLUMN_GAP:head_starts[3]] == " " * COLUMN_GAP, line
+
+
+def test_form_table_cells_have_room_between_columns():
+    from nnreg_core.converter_widget import CELL_PADDING
+    html_table = Converter(0.98, "decay_factor", **CONTEXT).table.value
+    n_cells = html_table.count("<td") + html_table.count("<th")
+    assert n_cells == 4 * (1 + len(nc.conventions.CONVENTIONS))
+    assert html_table.count(CELL_PADDING) == n_cells
