@@ -4,6 +4,7 @@ Without an event loop a change applies at once (training synchronously); inside 
 asyncio loop changes are coalesced, as in a Jupyter kernel.
 """
 import asyncio
+import io
 import subprocess
 import sys
 
@@ -332,3 +333,51 @@ def test_a_browser_snapping_a_value_onto_the_slider_grid_retrains_nothing():
     assert dash.settings.lr == 0.3 and dash.summary() == trained
     slider.value = 0.3 * 10 ** slider.step                                     # one real step
     assert dash.settings.lr == pytest.approx(0.3 * 10 ** slider.step)
+
+
+def test_the_live_canvas_has_the_figures_pixel_size_before_any_frame():
+    dash = widgets.Dashboard(**SMALL)
+    assert dash.canvas is not None, "ipympl is a dependency: the dashboard has a live canvas"
+    width, height = dash.figure.bbox.size  # inches × dpi
+    ratio = dash.canvas.device_pixel_ratio
+    assert width > 0 and height > 0
+    assert tuple(dash.canvas._size) == pytest.approx((width / ratio, height / ratio))
+
+
+class SkippingBrowser:
+    """ipympl's frontend in miniature: a frame that arrives while the previous one is still
+    decoding replaces it; a "full" frame replaces the image, any other is painted over it."""
+
+    def __init__(self, canvas, keep_every):
+        self.canvas, self.keep_every = canvas, keep_every
+        self.received, self.image = 0, None
+        canvas.send_binary = self.receive
+
+    def receive(self, png):
+        from PIL import Image
+
+        self.received += 1
+        if self.received % self.keep_every:
+            return  # replaced by the next frame before it was painted
+        with Image.open(io.BytesIO(png)) as decoded:
+            frame = np.asarray(decoded.convert("RGBA")).copy()
+        if self.canvas._image_mode == "full" or self.image is None:
+            self.image = frame
+        else:
+            self.image = np.where(frame[..., 3:] > 0, frame, self.image)
+
+
+def test_a_browser_that_skips_frames_still_ends_on_the_drawn_figure():
+    dash = widgets.Dashboard(mode="live", **SMALL)
+    dash._repr_mimebundle_()
+    dash.canvas.syncing_data_url = False
+    browser = SkippingBrowser(dash.canvas, keep_every=3)
+    dash.figure.canvas.draw()
+    for _ in range(14):
+        dash.step(2)
+    assert browser.received >= 14 and dash.blitter.blits >= 1
+    final = rendered(dash)
+    browser.keep_every = 1
+    dash.figure.canvas.blit()  # one more frame of the same, final state
+    assert browser.image.shape == final.shape
+    assert np.mean(np.any(browser.image != final, axis=-1)) == 0.0
