@@ -6,6 +6,11 @@ minibatches, so any difference comes from the regularizers.
 import ipywidgets as W
 from matplotlib import pyplot as plt
 
+FIGSIZE = (8.0, 8.5)
+"""Each side's figure in inches: 576 px wide at 72 dpi, inside half of a 1600 px wide screen."""
+SIDE_WIDTH = "50%"
+NO_STRENGTH = "—"
+
 ROWS = (("strength", "strength"), ("epoch", "epoch"), ("train_loss", "train data loss"),
         ("test_loss", "test data loss"), ("penalty", "penalty"),
         ("train_accuracy", "train accuracy"), ("test_accuracy", "test accuracy"),
@@ -13,17 +18,37 @@ ROWS = (("strength", "strength"), ("epoch", "epoch"), ("train_loss", "train data
 
 
 def readout_html(left, right):
-    """An HTML table of two :meth:`Dashboard.summary` dicts, one column each."""
-    def cell(value):
-        if value is None:
-            return "–"
+    """An HTML table of two :meth:`Dashboard.summary` dicts, one column each; "—" where a
+    number is missing or means nothing (the strength of ``"none"``)."""
+    def cell(summary, key):
+        value = summary.get(key)
+        if value is None or (key == "strength" and summary["regularizer"] == "none"):
+            return NO_STRENGTH
         return f"{value:d}" if isinstance(value, int) else f"{value:.4g}"
 
     head = (f"<tr><th></th><th>left: {left['regularizer']}</th>"
             f"<th>right: {right['regularizer']}</th></tr>")
-    body = "".join(f"<tr><td>{text}</td><td>{cell(left.get(key))}</td>"
-                   f"<td>{cell(right.get(key))}</td></tr>" for key, text in ROWS)
+    body = "".join(f"<tr><td>{text}</td><td>{cell(left, key)}</td>"
+                   f"<td>{cell(right, key)}</td></tr>" for key, text in ROWS)
     return (f'<table style="font-size:15px;border-spacing:14px 2px">{head}{body}</table>')
+
+
+def placeholder_row():
+    """An empty row as tall as a slider or menu row."""
+    row = W.Label("", layout=W.Layout(height="var(--jp-widgets-inline-height, 28px)"))
+    row.add_class("nnreg-placeholder")
+    return row
+
+
+def is_placeholder(widget):
+    return "nnreg-placeholder" in widget._dom_classes
+
+
+def fit_half(control):
+    """Let a control shrink to its half of the screen (its own width stays the maximum)."""
+    width = control.layout.width
+    if width and width.endswith("px") and control.layout.max_width is None:
+        control.layout = W.Layout(width="100%", max_width=width)
 
 
 class Comparison:
@@ -44,7 +69,7 @@ class Comparison:
 
     def __init__(self, left=None, right=None, dataset="moons",
                  panels=("weights", "loss", "boundary"), controls=("strength", "mid_run"),
-                 figsize=(9.5, 8.5), **shared):
+                 figsize=FIGSIZE, **shared):
         from .widgets import Dashboard
 
         self.sides = {}
@@ -65,6 +90,10 @@ class Comparison:
         self.controls = {"play": W.Button(description="▶ train both", button_style="success")}
         self.controls["play"].on_click(lambda _: self.play())
         self._update_readout()
+        for dash in (self.left, self.right):
+            dash.ui.layout.width = SIDE_WIDTH
+            dash.ui.observe(lambda _: self.align_controls(), names="children")
+        self.align_controls()
         self.ui = W.VBox([self.controls["play"], W.HBox([self.left.ui, self.right.ui]),
                           self.readout])
 
@@ -88,6 +117,22 @@ class Comparison:
         for sub, dash in zip(fig.subfigures(1, 2), (self.left, self.right)):
             dash.draw_on(sub)
         return fig
+
+    def align_controls(self):
+        """Pad the side with fewer control rows with empty rows where the other side's knobs
+        are (after the strength), so that both sides' rows, buttons and figures line up; fit
+        every control into its half."""
+        dashes = (self.left, self.right)
+        boxes = [dash.ui.children[0] for dash in dashes]
+        rows = [[c for c in box.children if not is_placeholder(c)] for box in boxes]
+        tallest = max(len(r) for r in rows)
+        for dash, box, own in zip(dashes, boxes, rows):
+            for control in own:
+                fit_half(control)
+            strength = dash.controls["strength"]
+            at = own.index(strength) + 1 if strength in own else len(own)
+            padding = [placeholder_row() for _ in range(tallest - len(own))]
+            box.children = tuple(own[:at] + padding + own[at:])
 
     def _update_readout(self):
         if hasattr(self, "readout") and hasattr(self, "right"):

@@ -12,10 +12,13 @@ from .dashboard_setup import OWN_DATA
 from .data import TASKS
 
 HIDDEN_CHOICES = ((8,), (16,), (16, 16), (32, 32), (64, 64), (16, 16, 16))
-WIDE = W.Layout(width="560px")
+WIDE = W.Layout(width="700px")
 MENU = W.Layout(width="430px")
 """Menus wide enough for their longest entry ('regression_1d', 'Gaussian noise') after the label."""
-STYLE = {"description_width": "210px"}
+STYLE = {"description_width": "320px"}
+"""Room for a slider's whole label with its convention (e.g. the elastic net formula)."""
+PROGRESS_STYLE = {"description_width": "130px"}
+"""Room for "epoch 1000 / 1000" beside the buttons, short enough for half a screen."""
 
 
 def running_loop():
@@ -30,8 +33,9 @@ def strength_slider(name, value=None):
     """A slider for ``name``'s strength: logarithmic or linear, labelled with its convention."""
     spec = catalog.SLIDERS[name]
     value = spec["value"] if value is None else value
-    common = dict(value=value, description=spec["label"], readout_format=".3g", style=STYLE,
-                  layout=WIDE, continuous_update=True, disabled=name == "none")
+    common = dict(value=value, description=spec["label"], tooltip=spec["label"],
+                  readout_format=".3g", style=STYLE, layout=WIDE, continuous_update=True,
+                  disabled=name == "none")
     if spec["log"]:
         return W.FloatLogSlider(min=np.log10(spec["min"]), max=np.log10(spec["max"]),
                                 step=0.05, base=10, **common)
@@ -49,7 +53,7 @@ def make_controls(settings, own_data):
     choices = list(HIDDEN_CHOICES) + ([hidden] if hidden not in HIDDEN_CHOICES else [])
     datasets = ([OWN_DATA] if own_data else []) + list(TASKS)
     knobs = {**catalog.KNOBS.get(settings.regularizer, {}), **settings.knobs}
-    return {
+    return with_tooltips({
         "regularizer": W.Dropdown(options=[(catalog.TITLES[n], n) for n in catalog.NAMES],
                                   value=settings.regularizer, description="regularizer",
                                   style=STYLE, layout=MENU),
@@ -75,7 +79,14 @@ def make_controls(settings, own_data):
                              description="hidden layers", style=STYLE),
         "mid_run": W.Checkbox(value=False, description="change strength mid-run (no restart)",
                               style=STYLE, indent=False),
-    }
+    })
+
+
+def with_tooltips(controls):
+    """Each control's full label also as its tooltip (shown on hover when a label is cut)."""
+    for control in controls.values():
+        control.tooltip = control.tooltip or control.description
+    return controls
 
 
 def make_buttons():
@@ -85,7 +96,8 @@ def make_buttons():
         "pause": W.Button(description="■ pause"),
         "step": W.Button(description="▸ step"),
         "reset": W.Button(description="⟲ reset", button_style="warning"),
-        "progress": W.IntProgress(value=0, min=0, max=1, description="epoch 0", style=STYLE),
+        "progress": W.IntProgress(value=0, min=0, max=1, description="epoch 0",
+                                  style=PROGRESS_STYLE),
     }
 
 

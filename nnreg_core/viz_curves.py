@@ -8,6 +8,7 @@ import numpy as np
 
 from .viz_style import COLORS, LEGEND_FONT, curve_data, grow_limits, label, new_axes, set_band
 
+SMALLEST_LEGEND_FONT = 9
 LOSS_NAMES = {"binary_ce": "binary CE, nats", "softmax_ce": "cross-entropy, nats",
               "mse": "½·squared error"}
 
@@ -32,7 +33,8 @@ class _Curves:
         for field, (text, style) in self.styles().items():
             self.lines[field] = self.ax.plot([], [], label=text, lw=2.5, **style)[0]
         self.update(data)
-        self.ax.legend(fontsize=LEGEND_FONT, loc=self.legend_at, ncol=self.legend_columns)
+        self.legend = self.ax.legend(fontsize=LEGEND_FONT, loc=self.legend_at,
+                                     ncol=self.legend_columns)
 
     def styles(self):
         raise NotImplementedError
@@ -77,7 +79,8 @@ class LossCurves(_Curves):
     """Train and test data loss, the penalty, and the objective ``data loss + penalty``.
 
     The data losses never include the penalty (as in :class:`nnreg_core.train.EpochReport`);
-    the penalty is drawn on its own and added only in the objective line.
+    the penalty is drawn on its own and added only in the objective line. A penalty label too
+    long for a two-column legend inside the axes becomes "penalty" (or "penalty = 0").
     """
 
     gap = ("train_loss", "test_loss")
@@ -89,6 +92,9 @@ class LossCurves(_Curves):
         super().__init__(history, ax, epochs)
         unit = LOSS_NAMES.get(loss, loss)
         label(self.ax, "data loss, penalty, sum", "epoch", f"loss ({unit})")
+        short = "penalty = 0" if "= 0" in self.penalty_label else "penalty"
+        self.legend = fit_legend(self.ax, self.legend, {short: self.lines["penalty"]},
+                                 self.legend_at, self.legend_columns)
 
     def styles(self):
         return {"train_loss": ("train (data loss)", dict(color=COLORS["train"])),
@@ -126,6 +132,39 @@ class NormCurve(_Curves):
 
     def styles(self):
         return {"weight_norm": ("weight norm", dict(color=COLORS["norm"]))}
+
+
+def legend_fits(ax, legend):
+    """True if ``legend``'s box lies inside ``ax`` (measured in display pixels)."""
+    box, frame = legend.get_window_extent(), ax.get_window_extent()
+    return box.x0 >= frame.x0 - 0.5 and box.x1 <= frame.x1 + 0.5
+
+
+def fit_legend(ax, legend, short_names, loc="best", columns=1):
+    """Keep the legend inside its axes: first shorten long entries, then use one column, then
+    smaller text (down to :data:`SMALLEST_LEGEND_FONT`).
+
+    Args:
+        ax: the axes the legend belongs to.
+        legend: its current legend.
+        short_names: ``{short text: line}``: what a long entry becomes when the legend is too
+            wide (the convention then stays in the figure title), e.g. ``{"penalty": line}``.
+        loc, columns: where the legend goes and its number of columns when it fits.
+
+    Returns:
+        The legend kept (a new one when it had to change).
+    """
+    if legend_fits(ax, legend):
+        return legend
+    for text, line in short_names.items():
+        line.set_label(text)
+    legend = ax.legend(fontsize=LEGEND_FONT, loc=loc, ncol=columns)
+    size = LEGEND_FONT
+    while not legend_fits(ax, legend) and size > SMALLEST_LEGEND_FONT:
+        legend.remove()
+        legend = ax.legend(fontsize=size, loc=loc, ncol=1)
+        size -= 1
+    return legend
 
 
 def loss_curves(history, ax=None, epochs=None, loss="data loss", penalty_label=None):

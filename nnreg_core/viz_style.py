@@ -10,7 +10,8 @@ from matplotlib import pyplot as plt
 
 FONT = 15
 TITLE_FONT = 16
-LEGEND_FONT = 11
+LEGEND_FONT = 13
+"""Legend text size: readable on a projector in the small bottom-row panels of a dashboard."""
 COLORS = {"train": "#1f77b4", "test": "#ff7f0e", "penalty": "#2ca02c", "objective": "#222222",
           "norm": "#9467bd", "zero": "#d62728"}
 CLASS_COLORS = np.array([[0.12, 0.47, 0.71], [1.0, 0.50, 0.05], [0.17, 0.63, 0.17],

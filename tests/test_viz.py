@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 
 import nnreg_core as nc
 from nnreg_core import viz
@@ -154,3 +155,43 @@ def test_axes_are_labelled_in_large_fonts(trained):
     assert "epoch" in curves.ax.get_xlabel()
     assert "cross" in curves.ax.get_ylabel().lower() or "ce" in curves.ax.get_ylabel().lower()
     assert curves.ax.xaxis.label.get_fontsize() >= 14
+
+
+def _legend_inside(curves):
+    box, frame = curves.legend.get_window_extent(), curves.ax.get_window_extent()
+    return frame.x0 - 0.5 <= box.x0 and box.x1 <= frame.x1 + 0.5
+
+
+@pytest.mark.parametrize("penalty_label, short", [
+    ("penalty αrΣ|w|+α(1−r)/2Σw²", "penalty"), ("penalty = 0 (no loss term)", "penalty = 0")])
+def test_long_penalty_label_is_shortened_to_keep_the_legend_inside_a_small_panel(penalty_label,
+                                                                                 short):
+    fig = Figure(figsize=(4.5, 3.5), dpi=72)
+    ax = fig.add_axes([0.15, 0.15, 0.8, 0.75])
+    curves = viz.loss_curves(_history(), ax=ax, penalty_label=penalty_label)
+    assert _legend_inside(curves)
+    assert curves.lines["penalty"].get_label() == short
+
+
+def test_penalty_label_is_kept_whole_where_it_fits():
+    fig = Figure(figsize=(12, 6), dpi=72)
+    ax = fig.add_axes([0.1, 0.1, 0.85, 0.8])
+    curves = viz.loss_curves(_history(), ax=ax, penalty_label="penalty λ/2·Σw²")
+    assert _legend_inside(curves)
+    assert curves.lines["penalty"].get_label() == "penalty λ/2·Σw²"
+
+
+@pytest.mark.parametrize("regularizer", ["elastic_net", "max_norm", "dropout", "l2"])
+def test_dashboard_loss_legend_stays_inside_its_panel(regularizer):
+    from nnreg_core.widgets import Comparison, Dashboard
+    dash = Dashboard(regularizer=regularizer, epochs=10, n_train=40, hidden=(4,))
+    assert _legend_inside(dash.panels.artists["loss"])
+    side = Comparison(left=dict(regularizer=regularizer), right=dict(regularizer="none"),
+                      epochs=10, n_train=40, hidden=(4,)).left
+    assert _legend_inside(side.panels.artists["loss"])
+
+
+def _history(epochs=5):
+    """Per-epoch arrays shaped like a History, for drawing curves."""
+    e = np.arange(1, epochs + 1, dtype=float)
+    return {"epoch": e, "train_loss": 1 / e, "test_loss": 1.2 / e, "penalty": 0.1 / e}

@@ -381,3 +381,30 @@ def test_a_browser_that_skips_frames_still_ends_on_the_drawn_figure():
     dash.figure.canvas.blit()  # one more frame of the same, final state
     assert browser.image.shape == final.shape
     assert np.mean(np.any(browser.image != final, axis=-1)) == 0.0
+
+
+def test_comparison_sides_fit_half_a_wide_screen_and_their_rows_line_up():
+    from nnreg_core.dashboard_compare import is_placeholder
+    comp = widgets.Comparison(left=dict(regularizer="none"),
+                              right=dict(regularizer="noise", strength=1.0), **SMALL)
+    for dash in (comp.left, comp.right):
+        assert dash.figure.get_size_inches()[0] * dash.figure.dpi <= 600   # half of 1600 px
+    rows = [dash.ui.children[0].children for dash in (comp.left, comp.right)]
+    assert len(rows[0]) == len(rows[1]) == 3                 # strength, (where | empty), mid_run
+    assert is_placeholder(rows[0][1]) and not is_placeholder(rows[1][1])
+    assert comp.left.controls["strength"].layout.width == "100%"
+
+
+def test_comparison_readout_shows_a_dash_for_the_strength_of_none():
+    comp = widgets.Comparison(left=dict(regularizer="none"), right=dict(regularizer="l2"),
+                              **SMALL)
+    strength_row = next(r for r in comp.readout.value.split("<tr>") if "strength" in r)
+    assert "<td>—</td>" in strength_row and "<td>0.001</td>" in strength_row
+
+
+def test_every_control_carries_its_full_label_as_tooltip():
+    dash = widgets.Dashboard(regularizer="elastic_net", **SMALL)
+    for name in ("strength", "l1_ratio", "lr", "n_train"):
+        control = dash.controls[name]
+        assert control.tooltip == control.description
+    assert "α(1−r)/2·Σw²" in dash.controls["strength"].tooltip
