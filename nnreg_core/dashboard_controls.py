@@ -13,8 +13,9 @@ from .data import TASKS
 
 HIDDEN_CHOICES = ((8,), (16,), (16, 16), (32, 32), (64, 64), (16, 16, 16))
 WIDE = W.Layout(width="700px")
-MENU = W.Layout(width="430px")
-"""Menus wide enough for their longest entry ('regression_1d', 'Gaussian noise') after the label."""
+MENU = W.Layout(width="540px")
+"""Menus wide enough for their longest entry ('regression_1d', 'Gaussian noise') after the
+320 px label column of :data:`STYLE`."""
 STYLE = {"description_width": "320px"}
 """Room for a slider's whole label with its convention (e.g. the elastic net formula)."""
 PROGRESS_STYLE = {"description_width": "130px"}
@@ -62,9 +63,9 @@ def make_controls(settings, own_data):
                                   description="L1 ratio r (elastic net)", style=STYLE,
                                   layout=WIDE),
         "form": W.Dropdown(options=list(catalog.L1_FORMS), value=knobs.get("form", "subgradient"),
-                           description="L1 form", style=STYLE),
+                           description="L1 form", style=STYLE, layout=MENU),
         "where": W.Dropdown(options=["input", "hidden"], value=knobs.get("where", "hidden"),
-                            description="acts on", style=STYLE),
+                            description="acts on", style=STYLE, layout=MENU),
         "lr": W.FloatLogSlider(value=settings.lr, min=-3, max=0, step=0.05, base=10,
                                description="learning rate (SGD)", readout_format=".3g",
                                style=STYLE, layout=WIDE),
@@ -76,7 +77,7 @@ def make_controls(settings, own_data):
                                description="training-set size n", style=STYLE, layout=WIDE,
                                continuous_update=False),
         "hidden": W.Dropdown(options=[(hidden_label(h), h) for h in choices], value=hidden,
-                             description="hidden layers", style=STYLE),
+                             description="hidden layers", style=STYLE, layout=MENU),
         "mid_run": W.Checkbox(value=False, description="change strength mid-run (no restart)",
                               style=STYLE, indent=False),
     })

@@ -408,3 +408,12 @@ def test_every_control_carries_its_full_label_as_tooltip():
         control = dash.controls[name]
         assert control.tooltip == control.description
     assert "α(1−r)/2·Σw²" in dash.controls["strength"].tooltip
+
+
+def test_every_menu_leaves_room_for_its_entries_after_the_label_column():
+    from nnreg_core.dashboard_controls import STYLE
+    dash = widgets.Dashboard(regularizer="l1", **SMALL)
+    label = int(STYLE["description_width"].removesuffix("px"))
+    for name in ("regularizer", "form", "where", "dataset", "hidden"):
+        width = dash.controls[name].layout.width
+        assert width and int(width.removesuffix("px")) - label >= 200, (name, width)
