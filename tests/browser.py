@@ -171,3 +171,18 @@ def wait_until_finished(output, figure, timeout_s=90.0, poll_s=0.25):
                 return shot
         time.sleep(poll_s)
     raise AssertionError(f"the progress bars did not fill within {timeout_s:.0f} s")
+
+
+def kernel_execute(page, code, timeout_ms=60_000):
+    """Run ``code`` in the current notebook's kernel (not in a cell) and wait until it is done.
+
+    Raises:
+        AssertionError: the code raised; the message gives the kernel's ``ename: evalue``.
+    """
+    reply = page.evaluate("""async (code) => {
+        const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+        const reply = await kernel.requestExecute({code, store_history: false}).done;
+        return {status: reply.content.status, error: `${reply.content.ename}: ${reply.content.evalue}`};
+    }""", code)
+    wait_for_idle_kernel(page, timeout_ms)
+    assert reply["status"] == "ok", f"the kernel raised {reply['error']} running {code!r}"

@@ -94,3 +94,26 @@ def wait_for_change(element, before, min_fraction, timeout_s=30.0, poll_s=0.25):
     if changed_fraction(before, shot) < min_fraction:
         return shot
     return wait_until_settled(element, timeout_s=timeout_s)
+
+
+def aligned_changed_fraction(reference_png, shot_png, max_margin=2, tolerance=PIXEL_TOLERANCE):
+    """The fraction of ``reference_png``'s pixels that differ from ``shot_png`` where the
+    reference fits best inside the shot.
+
+    An element's screenshot is cut at whole pixels around a box that may start between two, so
+    it can be up to a pixel wider or taller than the image drawn in it: the reference is tried at
+    every offset that keeps it inside the shot, and the smallest fraction is returned.
+
+    Raises:
+        ValueError: the shot is smaller than the reference, or larger by more than ``max_margin``
+            pixels in a direction (then it does not show that image at its size).
+    """
+    reference, shot = (decode_png(png).astype(np.int16) for png in (reference_png, shot_png))
+    extra_rows, extra_cols = shot.shape[0] - reference.shape[0], shot.shape[1] - reference.shape[1]
+    if not (0 <= extra_rows <= max_margin and 0 <= extra_cols <= max_margin):
+        raise ValueError(f"a shot of {shot.shape[1]}x{shot.shape[0]} px cannot show an image of "
+                         f"{reference.shape[1]}x{reference.shape[0]} px at its size")
+    height, width = reference.shape[:2]
+    return min(float((np.abs(shot[dy:dy + height, dx:dx + width] - reference).max(axis=2)
+                      > tolerance).mean())
+               for dy in range(extra_rows + 1) for dx in range(extra_cols + 1))

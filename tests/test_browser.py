@@ -36,6 +36,26 @@ STRENGTH_LABEL = re.compile(r"λ|lambda|strength", re.IGNORECASE)
 MIN_CHANGED_FRACTION = 0.01
 """At least this fraction of the figure's pixels must change when the slider moves."""
 
+MAX_UNLIKE_KERNEL_FRACTION = 0.002
+"""At most this fraction of the browser's figure pixels may differ from the kernel's render of
+the same state (a smeared frame leaves far more: stale curves, stripes through bars)."""
+
+SAVE_KERNEL_FRAME = """\
+import numpy as _np
+from PIL import Image as _Image
+_Image.fromarray(_np.asarray({figure}.canvas.get_renderer().buffer_rgba())).save({path!r})
+"""
+"""Kernel code saving the figure's current render as a PNG (relative to the notebook)."""
+
+RUN_IN_NEXT_CELL = [
+    "from nnreg_core import widgets\n"
+    "dash = widgets.Dashboard(regularizer='l2', dataset='moons', hidden=(16, 16), epochs=30,\n"
+    "                         seed=0, controls=('strength',))\n"
+    "dash",
+    "history = dash.run()",
+]
+"""A dashboard shown in one cell and trained by ``run()`` in the next."""
+
 VIEWPORT = {"width": 1800, "height": 1200}
 
 PROBE_SOURCE = '''\
@@ -65,6 +85,30 @@ def redraw(change):
 strength.observe(redraw, names="value")
 widgets.VBox([strength, unrelated, fig.canvas])
 '''
+
+
+def code_notebook(sources):
+    """A notebook of code cells with the given sources, on the ``python3`` kernel."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    return notebook
+
+
+def assert_figure_shows_kernel_render(page, server, figure, shot, artifacts, variable="dash.figure"):
+    """The browser's ``shot`` of ``figure`` equals the kernel's render of ``variable`` now.
+
+    Saves ``kernel_frame.png`` and ``browser_vs_kernel.png`` (differences in red) in ``artifacts``.
+    """
+    kernel_png = server.root_dir / "kernel_frame.png"
+    browser.kernel_execute(page, SAVE_KERNEL_FRAME.format(figure=variable, path=kernel_png.name))
+    kernel = kernel_png.read_bytes()
+    (artifacts / "kernel_frame.png").write_bytes(kernel)
+    screenshots.save_difference(kernel, shot, artifacts / "browser_vs_kernel.png")
+    unlike = screenshots.aligned_changed_fraction(kernel, shot)
+    assert unlike <= MAX_UNLIKE_KERNEL_FRACTION, (
+        f"{unlike:.2%} of the figure's pixels in the browser differ from the kernel's render")
 
 
 def probe_notebook():
@@ -196,6 +240,26 @@ def test_dashboard_slider_redraws_histogram(lab):
         measured = raise_strength_tenfold(page, output, slider, artifacts)
         assert measured["value_after"] == pytest.approx(10 * measured["value_before"], rel=0.01)
         assert measured["changed_fraction"] >= MIN_CHANGED_FRACTION, measured
+        after = (artifacts / "figure_after.png").read_bytes()
+        assert_figure_shows_kernel_render(page, server, browser.figure_in(output), after, artifacts)
+
+
+@pytest.mark.browser
+def test_dashboard_shown_before_run_shows_the_trained_state(lab):
+    """A dashboard displayed in one cell and trained by ``run()`` in the next gets a visible
+    canvas of the figure's size whose pixels are the kernel's render of the trained state."""
+    server, _ = lab
+    nbformat.write(code_notebook(RUN_IN_NEXT_CELL), server.root_dir / "run_next_cell.ipynb")
+    artifacts = new_artifacts_dir("run_next_cell")
+    with notebook_page(lab, "run_next_cell.ipynb", artifacts) as page:
+        output = browser.output_with_slider(page, STRENGTH_LABEL)
+        figure = browser.figure_in(output)
+        box = figure.bounding_box()
+        assert box["width"] > 0 and box["height"] > 0, box
+        shot = browser.wait_until_finished(output, figure)
+        (artifacts / "figure_after_run.png").write_bytes(shot)
+        page.screenshot(path=artifacts / "page_after_run.png")
+        assert_figure_shows_kernel_render(page, server, figure, shot, artifacts)
 
 
 @pytest.mark.parametrize("ci, outcome", [("", pytest.skip.Exception),
