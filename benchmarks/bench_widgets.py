@@ -3,8 +3,8 @@
 Prints:
 
 - scrub mode: median time from a strength-slider change to the redraw finished in the kernel
-  (artists updated, the changed ones drawn onto the cached background, the frame's changed
-  pixels encoded and sent by the ipympl canvas); goal <= 30 ms;
+  (artists updated, the changed ones drawn onto the cached background, the whole frame
+  PNG-encoded and sent by the ipympl canvas); goal <= 30 ms;
 - live mode: animation frames per second (train ``frame_epochs`` epochs, update, render) for a
   2-16-16-1 network on 200 moons points; goal >= 20;
 - 500 slider changes in a row: open pyplot figures, live matplotlib Figure objects and resident
