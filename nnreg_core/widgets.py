@@ -78,6 +78,8 @@ class Dashboard(DashboardEvents):
         self.displayed = False
         self.figure = Figure(figsize=figsize, dpi=DPI)
         self.canvas = live_canvas(self.figure)
+        if self.canvas is not None:
+            self.canvas.whole_frames = mode == "live"    # scrub: diff frames, repaired at rest
         self.blitter = None if self.canvas is None else Blitter(self.canvas, lambda: self.panels)
         self.output = W.Output() if self.canvas is None else None
         self.message = W.HTML("")

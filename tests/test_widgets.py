@@ -383,6 +383,32 @@ def test_a_browser_that_skips_frames_still_ends_on_the_drawn_figure():
     assert np.mean(np.any(browser.image != final, axis=-1)) == 0.0
 
 
+def test_scrub_frames_are_diffs_and_skipped_ones_are_repaired_once_the_slider_rests():
+    from nnreg_core.dashboard_canvas import SETTLE_SECONDS
+
+    async def scrub():
+        dash = widgets.Dashboard(mode="scrub", **SMALL)
+        dash._repr_mimebundle_()
+        dash.canvas.syncing_data_url = False
+        browser = SkippingBrowser(dash.canvas, keep_every=3)
+        dash.figure.canvas.draw()
+        slider, modes = dash.controls["strength"], []
+        for exponent in np.linspace(slider.min, slider.max, 9):
+            slider.value = 10 ** exponent
+            await asyncio.sleep(0.03)            # the coalesced redraw runs on the loop
+            modes.append(dash.canvas._image_mode)
+        damaged = np.mean(np.any(browser.image != rendered(dash), axis=-1))
+        browser.keep_every = 1
+        await asyncio.sleep(3 * SETTLE_SECONDS)
+        repaired = np.mean(np.any(browser.image != rendered(dash), axis=-1))
+        return modes, damaged, repaired
+
+    modes, damaged, repaired = asyncio.run(scrub())
+    assert "diff" in modes                    # scrubbing sends the cheaper diff frames
+    assert damaged > 0                         # skipped diffs leave the picture wrong for a moment
+    assert repaired == 0.0                     # until the whole frame sent once the slider rests
+
+
 def test_comparison_sides_fit_half_a_wide_screen_and_their_rows_line_up():
     from nnreg_core.dashboard_compare import is_placeholder
     comp = widgets.Comparison(left=dict(regularizer="none"),
