@@ -92,15 +92,17 @@ class Panels:
         top = "weights" in panels
         bottom = bottom_panels(panels, dataset)
         self.title = fig.suptitle("", fontsize=TITLE_FONT + 1, y=0.985)
+        self.wrap_title = text_width(self.heading(view), TITLE_FONT + 1, fig) > fig.bbox.width
+        first_row_top = 0.84 if self.wrap_title else 0.88
         if top:
             n_layers = len(view.weights)
-            gs = row_grid(fig, n_layers, top=0.88, bottom=0.57 if bottom else 0.1)
+            gs = row_grid(fig, n_layers, top=first_row_top, bottom=0.57 if bottom else 0.1)
             axes = [fig.add_subplot(gs[0, i]) for i in range(n_layers)]
             self.artists["weights"] = viz.weight_histograms(view.weights, ax=axes, bins=bins,
                                                              ymax=ymax)
         if bottom:
             ratios = [1.45 if name == "loss" else 1.0 for name in bottom]
-            gs = row_grid(fig, len(bottom), top=0.44 if top else 0.88, bottom=0.08,
+            gs = row_grid(fig, len(bottom), top=0.44 if top else first_row_top, bottom=0.08,
                           ratios=ratios)
             for i, name in enumerate(bottom):
                 self.artists[name] = self._panel(name, fig.add_subplot(gs[0, i]), net, dataset,
@@ -153,11 +155,19 @@ class Panels:
                     artist.update(view.curves)
 
     def heading(self, view):
-        """``'<regularizer, convention> · <data set> · epoch e / total'``."""
+        """``'<regularizer, convention> · <data set> · epoch e / total'``, on two lines (the
+        regularizer, then the rest) when one line is wider than the figure."""
         s = self.settings
         regs = catalog.make(s.regularizer, view.strength, lr=s.lr, **s.knobs)
-        return (f"{catalog.describe(s.regularizer, regs)} · {s.dataset} · "
+        joint = "\n" if getattr(self, "wrap_title", False) else " · "
+        return (f"{catalog.describe(s.regularizer, regs)}{joint}{s.dataset} · "
                 f"epoch {view.epoch}/{view.total}")
+
+
+def text_width(text, fontsize, fig):
+    """Width in display pixels of ``text`` set at ``fontsize`` points in ``fig``."""
+    from matplotlib.textpath import TextPath
+    return TextPath((0, 0), text, size=fontsize).get_extents().width * fig.dpi / 72
 
 
 def histogram_limits(views, edges):

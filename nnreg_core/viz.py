@@ -66,13 +66,16 @@ class WeightHistograms:
         self.axes = self._axes(ax, len(layers))
         self.pooled = len(self.axes) == 1 and len(layers) > 1
         self.fixed_ymax = self._per_axes(ymax, len(self.axes))
-        self.steps, self.zero_texts = [], []
+        self.steps, self.zero_texts, self.zero_formats = [], [], []
+        sizes = [sum(w.size for w in layers.values())] if self.pooled else [
+            w.size for w in layers.values()]
         for i, ax_ in enumerate(self.axes):
             self.steps.append(ax_.stairs(np.zeros(len(self.edges) - 1), self.edges, fill=True,
                                          color=COLORS["train"], alpha=0.85))
             self.zero_texts.append(ax_.text(0.03, 0.95, "", transform=ax_.transAxes, va="top",
                                             fontsize=FONT - 1, color=COLORS["zero"]))
             ax_.set_xlim(self.edges[0], self.edges[-1])
+            self.zero_formats.append(zero_format(ax_, sizes[i]))
             name = "all layers" if self.pooled else list(layers)[i]
             label(ax_, self._title(name, layers, weights, title), "weight value", "count")
         self.update(weights)
@@ -115,13 +118,13 @@ class WeightHistograms:
         if len(groups) != len(self.axes):
             raise ValueError(f"expected {len(self.axes)} layers, got {len(groups)}.")
         self.counts, self.zeros = [], []
-        for ax_, step, text, w, ymax in zip(self.axes, self.steps, self.zero_texts, groups,
-                                            self.fixed_ymax):
+        for ax_, step, text, w, ymax, form in zip(self.axes, self.steps, self.zero_texts, groups,
+                                                  self.fixed_ymax, self.zero_formats):
             clipped = np.clip(w, self.edges[0], self.edges[-1])
             counts, _ = np.histogram(clipped, self.edges)
             step.set_data(values=counts)
             zeros = int(np.sum(w == 0))
-            text.set_text(f"exact zeros: {zeros} / {w.size}")
+            text.set_text(form.format(zeros, w.size))
             self._fit_y(ax_, counts, ymax)
             self.counts.append(counts)
             self.zeros.append(zeros)
@@ -157,6 +160,16 @@ def weight_histograms(weights, ax=None, bins=None, title=None, ymax=None):
         hold the numbers drawn.
     """
     return WeightHistograms(weights, ax, bins, title, ymax)
+
+
+def zero_format(ax, n_weights):
+    """``"exact zeros: {} / {}"``, on two lines where one would run past a narrow panel."""
+    from matplotlib.textpath import TextPath
+    one_line = "exact zeros: {} / {}"
+    width = TextPath((0, 0), one_line.format(n_weights, n_weights),
+                     size=FONT - 1).get_extents().width * ax.figure.dpi / 72
+    fits = width < 0.92 * ax.get_position().width * ax.figure.bbox.width
+    return one_line if fits else "exact zeros:\n{} / {}"
 
 
 class RegularizationPath:

@@ -95,6 +95,10 @@ class LossCurves(_Curves):
         short = "penalty = 0" if "= 0" in self.penalty_label else "penalty"
         self.legend = fit_legend(self.ax, self.legend, {short: self.lines["penalty"]},
                                  self.legend_at, self.legend_columns)
+        self.fresh_headroom = headroom_under(self.ax, self.legend, self.fresh_headroom)
+        if self.data["epoch"].size:
+            self.refit()
+            self.update(self.data)
 
     def styles(self):
         return {"train_loss": ("train (data loss)", dict(color=COLORS["train"])),
@@ -115,6 +119,7 @@ class AccuracyCurves(_Curves):
         super().__init__(history, ax, epochs)
         self.ax.set_ylim(0, 1.02)
         label(self.ax, "accuracy (gap shaded)", "epoch", "accuracy (fraction correct)")
+        self.legend = fit_legend(self.ax, self.legend, {}, self.legend_at)
 
     def styles(self):
         return {"train_accuracy": ("train accuracy", dict(color=COLORS["train"])),
@@ -132,6 +137,16 @@ class NormCurve(_Curves):
 
     def styles(self):
         return {"weight_norm": ("weight norm", dict(color=COLORS["norm"]))}
+
+
+def headroom_under(ax, legend, least):
+    """The y headroom factor that keeps a fresh fit of the curves below a legend at the top.
+
+    A legend covering a share ``h`` of the axes' height needs the data to end at ``1 - h`` of it
+    (less a small margin): ``top = data_max / (1 - h - 0.05)``. Never below ``least``.
+    """
+    share = legend.get_window_extent().height / ax.get_window_extent().height
+    return max(least, 1.0 / max(1.0 - share - 0.05, 0.3))
 
 
 def legend_fits(ax, legend):
