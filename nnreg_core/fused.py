@@ -42,6 +42,12 @@ def can_fuse(model, groups, optimizer):
             and all(type(p) is L2 for p in groups["gradient"]))
 
 
+def checks_each_step(model):
+    """Whether the fused step must test the loss at every step: only for ``"mse"`` (see the
+    module docstring); then chunks of a batched run go step by step together."""
+    return model.loss == "mse"
+
+
 def l2_factors(penalties, lr, dtype=np.float64):
     """``(weight_factor, bias_factor)``: ``1 - lr * lam``, with ``lam`` the summed strengths of
     the L2 penalties covering weights (and biases). None where no penalty acts; shape ``(K, 1)``
@@ -148,7 +154,7 @@ class FusedSGD:
         self.grad_b = [grads.views[f"b{i}"] for i in range(1, n + 1)]
         self.products_t = [swap_last(w) for w in self.products]
         self.relu = model.activation == "relu"
-        self.checks_each_step = model.loss == "mse"
+        self.checks_each_step = checks_each_step(model)
         self.single = packed.flat.dtype == np.float32
         self._buffers = {}
         self._factors = (None, None)

@@ -49,6 +49,34 @@ class Packed:
             self.flat = np.empty_like(like.flat)
         else:
             self._layout(params, order)
+        self._index()
+        if like is None:
+            for name in self.order:
+                self.views[name][...] = params[name]
+
+    @classmethod
+    def over(cls, flat, order, shapes):
+        """The packing of ``order`` and ``shapes`` (as another packing's) whose array is
+        ``flat`` itself, not a copy: ``(n_total,)`` or ``(K, n_total)``."""
+        packed = cls.__new__(cls)
+        packed.order, packed.shapes, packed.flat = list(order), dict(shapes), flat
+        packed.lead = flat.shape[:-1]
+        packed._index()
+        return packed
+
+    def rebase(self, flat):
+        """Move the packing onto ``flat`` (same shape and dtype, e.g. shared memory), which
+        takes the current values; the views and blocks are made anew over it."""
+        if flat.shape != self.flat.shape or flat.dtype != self.flat.dtype:
+            raise ValueError(f"cannot rebase a packing of shape {self.flat.shape} and dtype "
+                             f"{self.flat.dtype} onto {flat.shape}, {flat.dtype}.")
+        flat[...] = self.flat
+        self.flat = flat
+        self._index()
+        return self
+
+    def _index(self):
+        """The per-name views, their offsets and the blocks, over ``self.flat``."""
         self.views, self.offsets = {}, {}
         offset = 0
         for name in self.order:
@@ -67,9 +95,6 @@ class Packed:
         except ValueError:
             self.groups.update((name, self.flat[..., slice(*self.offsets[name])])
                                for name in biases)
-        if like is None:
-            for name in self.order:
-                self.views[name][...] = params[name]
 
     def _layout(self, params, order):
         self.order = list(order) if order is not None else (

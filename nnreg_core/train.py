@@ -10,11 +10,12 @@ How a step is computed is chosen once per run, fastest first; all compute the sa
 :class:`~nnreg_core.fused.FusedSGD` for plain SGD with L2 (or no penalty) and no noise,
 :func:`~nnreg_core.steps.packed_update` on packed parameters for the core's element-wise
 regularizers, and :func:`~nnreg_core.steps.update` array by array otherwise. K models along a
-model axis are stepped in chunks on several threads (:mod:`nnreg_core.parallel`).
+model axis are stepped in chunks on several threads (:mod:`nnreg_core.parallel`), or in worker
+processes when the run asks for them (:mod:`nnreg_core.processes`).
 """
 import numpy as np
 
-from .fused import FusedSGD, can_fuse, fused_order
+from .fused import FusedSGD, can_fuse, checks_each_step, fused_order
 from .model import select_model
 from .packed import Packed, can_pack
 from .parallel import ChunkedSteps, can_split, usable_cores
@@ -55,11 +56,18 @@ class Run:
             best weights (one model only).
         evaluate_every: evaluate losses and weights every this many epochs (and at the end).
         snapshots: keep a copy of the weights in each report (for histograms).
+        processes: step the chunks of a batched run in worker processes instead of threads
+            (:mod:`nnreg_core.processes`; the parameters move into shared memory), for large
+            sweeps, float32 ones most, that threads cannot speed up. Taken when the run's chunks
+            go through whole epochs (the fused SGD step, cross-entropy loss), else threads;
+            the same weights either way. ``workers`` (default: the usable cores) counts the
+            calling process.
     """
 
     def __init__(self, model, params, X_train, y_train, X_test=None, y_test=None, *,
                  optimizer, regularizers=(), epochs=100, batch_size=None, rng=0,
-                 shuffle=True, patience=None, evaluate_every=1, snapshots=True):
+                 shuffle=True, patience=None, evaluate_every=1, snapshots=True,
+                 processes=False):
         model.check_params(params)
         self.model, self.optimizer = model, optimizer
         self.X_train = model.check_inputs(X_train)
@@ -93,6 +101,7 @@ class Run:
         self.packed = self.grads = self.chunked = self._packed_step = self._step_key = None
         self._fused = False
         self.workers = usable_cores()
+        self.processes = bool(processes)
         self._pack()
         self.opt_state = optimizer.init(self.params)
         self.history = History()
@@ -159,10 +168,10 @@ class Run:
                              self.groups, self.rng)
                 return loss_is_finite(self.model, out, T)
             return per_array, self.X_train
-        key = (self.optimizer, self.workers)
+        key = (self.optimizer, self.workers, self.processes)
         if can_split(self.packed, self.groups, self.optimizer):
             if self.chunked is None or self._step_key != key:
-                self.chunked = ChunkedSteps(self.packed, self.grads, self.workers, self._make_step)
+                self.chunked = self._chunked_steps()
             self._step_key = key
             chunked = self.chunked
 
@@ -176,6 +185,16 @@ class Run:
         packed_step = self._packed_step
         return (lambda X, T: packed_step(X, T, self.opt_state, self.groups, self.rng),
                 packed_step.prepare(self.X_train))
+
+    def _chunked_steps(self):
+        """The chunks of the model axis, on threads or (when asked and possible) processes."""
+        if self.processes and self._fused and not checks_each_step(self.model):
+            from .processes import ProcessChunks  # only runs that ask for processes load it
+            chunked = ProcessChunks(self.model, self.packed, self.grads, self.workers,
+                                    self._make_step)
+            self.packed.point(self.params)  # the parameters now live in shared memory
+            return chunked
+        return ChunkedSteps(self.packed, self.grads, self.workers, self._make_step)
 
     def _train_epoch(self):
         if (self.packed is None or not self.packed.holds(self.params)
