@@ -13,6 +13,8 @@ regularizers, and :func:`~nnreg_core.steps.update` array by array otherwise. K m
 model axis are stepped in chunks on several threads (:mod:`nnreg_core.parallel`), or in worker
 processes when the run asks for them (:mod:`nnreg_core.processes`).
 """
+import os
+
 import numpy as np
 
 from .fused import FusedSGD, can_fuse, checks_each_step, fused_order
@@ -58,10 +60,10 @@ class Run:
         snapshots: keep a copy of the weights in each report (for histograms).
         processes: step the chunks of a batched run in worker processes instead of threads
             (:mod:`nnreg_core.processes`; the parameters move into shared memory), for large
-            sweeps, float32 ones most, that threads cannot speed up. Taken when the run's chunks
-            go through whole epochs (the fused SGD step, cross-entropy loss), else threads;
-            the same weights either way. ``workers`` (default: the usable cores) counts the
-            calling process.
+            sweeps, float32 ones most, that threads cannot speed up. Taken on POSIX systems
+            when the run's chunks go through whole epochs (the fused SGD step, cross-entropy
+            loss), else threads; the same weights either way. ``run.workers`` (default: the
+            usable cores) counts the calling process.
     """
 
     def __init__(self, model, params, X_train, y_train, X_test=None, y_test=None, *,
@@ -188,7 +190,8 @@ class Run:
 
     def _chunked_steps(self):
         """The chunks of the model axis, on threads or (when asked and possible) processes."""
-        if self.processes and self._fused and not checks_each_step(self.model):
+        if (self.processes and os.name == "posix" and self._fused
+                and not checks_each_step(self.model)):
             from .processes import ProcessChunks  # only runs that ask for processes load it
             chunked = ProcessChunks(self.model, self.packed, self.grads, self.workers,
                                     self._make_step)

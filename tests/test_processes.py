@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import nnreg_core as nc
-from nnreg_core import parallel, processes
+from nnreg_core import parallel, processes, shared
 from nnreg_core.parallel import ChunkedSteps
 from nnreg_core.processes import ProcessChunks
 
@@ -24,7 +24,7 @@ K = 5  # models; chunks of 2 make three chunks, so that two workers share them u
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch, tmp_path):
     monkeypatch.setattr(parallel, "CHUNK_MODELS", 2)
-    monkeypatch.setattr(processes, "SHARED_FOLDER", str(tmp_path))
+    monkeypatch.setattr(shared, "SHARED_FOLDER", str(tmp_path))
 
 
 def sweep(dtype=np.float64, workers=2, use_processes=True, lr=0.1, epochs=4, dataset="spiral",
@@ -84,7 +84,8 @@ def test_runs_processes_cannot_take_stay_on_threads_with_the_same_results():
 
 
 def test_divergence_in_a_worker_stops_the_run_in_the_same_epoch_as_threads():
-    runs = {flag: sweep(lr=1e4, epochs=20, use_processes=flag, max_norm=False)[0] for flag in (True, False)}
+    runs = {flag: sweep(lr=1e4, epochs=20, use_processes=flag, max_norm=False)[0]
+            for flag in (True, False)}
     assert runs[True].stopped == runs[False].stopped == "diverged"
     assert runs[True].epoch == runs[False].epoch
     assert runs[True].message == runs[False].message
