@@ -17,7 +17,6 @@ import ipywidgets as W
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from . import catalog
 from .dashboard_blit import Blitter
 from .dashboard_compare import Comparison
 from .dashboard_controls import Coalescer, Player, live_canvas, make_buttons, make_controls
