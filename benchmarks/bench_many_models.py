@@ -114,7 +114,8 @@ def report(args, ds, net, lams, n_threads, cores, peaks, timed):
           "of all this process's threads and of the worker processes.\n")
     print_table(rows(timed, flops, peaks),
                 ["candidate", "median s", "best s", "vs float64 one after another",
-                 "vs same dtype one after another", "GFLOP/s (best)", "of peak (same dtype)",
+                 "vs same dtype one after another", "GFLOP/s (best)", "of float64 peak",
+                 "of peak (same dtype)",
                  "CPU s", "mean test acc", "max |w - w_seq64|"])
     print(summary(timed, cores))
 
@@ -131,6 +132,7 @@ def rows(timed, flops, peaks):
         peak = peaks[np.float32 if single else np.float64]
         out.append([name, f"{median:.2f}", f"{best:.2f}", f"{timed[BASELINE][0] / median:.2f}x",
                     f"{same / median:.2f}x", f"{flops / best / 1e9:.1f}",
+                    f"{100 * flops / best / 1e9 / peaks[np.float64]:.0f} %",
                     f"{100 * flops / best / 1e9 / peak:.0f} %", f"{CPU_MEDIANS[name]:.2f}",
                     f"{np.mean(accuracies):.4f}", f"{diff:.1e}"])
     return out

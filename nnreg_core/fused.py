@@ -5,8 +5,9 @@ arithmetic. For the step most runs take, SGD with L2 penalties (or none) and no 
 this module computes the same update as :func:`nnreg_core.steps.packed_update` in fewer calls,
 into buffers allocated once per batch size:
 
-- forward: ``z = a @ W`` into a buffer (``np.matmul(out=)``), the activation in place; softmax
-  with one row maximum and one row sum. The first and last layers' biases ride in their matrix
+- forward: ``z = a @ W`` into a buffer (``np.matmul(out=)``), the activation in place (relu
+  against a buffer of zeros, which NumPy runs faster than against the scalar 0); softmax with
+  one row maximum and one row sum (float32: see :func:`softmax_shifted_by_mean`). The first and last layers' biases ride in their matrix
   products: ``[1 | X] @ [b1; W1]`` and ``[h | 1] @ [WL; bL]`` (:func:`fused_order` lays the
   parameters out so that these are views), so their transposed products give the bias
   gradients too; middle layers add their bias and sum its gradient;
@@ -24,6 +25,8 @@ Divergence: for the cross-entropy losses the data loss is finite exactly when no
 NaN, so the bias itself stays NaN from that step on, and the check of the weights at the end of
 the epoch sees it: no per-step test is needed. For ``"mse"`` the loss is tested at every step.
 """
+import math
+
 import numpy as np
 
 from .model import MLP, activate_in_place, swap_last
@@ -99,9 +102,10 @@ class Buffers:
     the output gradient). The last hidden layer's has one more column, of ones, for the output
     bias; ``h[i]`` is the view without it. ``da[i]`` and ``slope[i]`` hold a hidden layer's
     incoming gradient and activation slope (a mask for relu), as wide as ``z[i]`` so that
-    element-wise work runs on whole, contiguous arrays; ``row`` holds one value per sample for
-    the softmax, ``halves`` the float32 softmax's pairwise maxima (:func:`row_max_by_halves`),
-    and ``ones`` a column of ones that sums the rows of the outputs in one matrix product.
+    element-wise work runs on whole, contiguous arrays; ``zeros`` is as large as the largest
+    ``z[i]``, for relu. ``row`` holds one value per sample for the softmax, and ``ones`` and
+    ``means`` columns of ``1`` and ``1 / n_outputs`` that sum and average the rows of the
+    outputs in one matrix product each.
     """
 
     def __init__(self, model, lead, m, dtype):
@@ -119,9 +123,10 @@ class Buffers:
         self.da = [np.empty_like(z) for z in self.z[:-1]]
         slope_dtype = bool if model.activation == "relu" else dtype
         self.slope = [np.empty(z.shape, slope_dtype) for z in self.z[:-1]]
+        self.zeros = np.zeros(max((z.size for z in self.z[:-1]), default=0), dtype)
         self.row = np.empty(lead + (m, 1), dtype)
-        self.halves = np.empty(lead + (m, max(n_out // 2, 1)), dtype)
         self.ones = np.ones((n_out, 1), dtype)
+        self.means = np.full((n_out, 1), 1.0 / n_out, dtype)
 
 
 class FusedSGD:
@@ -224,41 +229,36 @@ class FusedSGD:
             np.matmul(a, w, out=h)
             if b is not None:
                 h += b
-            self._activate(z, width)
+            self._activate(z, width, buf)
             a = z
         out = np.matmul(a, self.products[-1], out=buf.z[-1])
-        return self._output(out, buf)
+        if not self._output(out, buf):  # a float32 softmax overflowed: the exact one instead
+            np.matmul(a, self.products[-1], out=out)
+            softmax_in_place(out, buf.row)
+        return out
 
-    def _activate(self, z, width):
+    def _activate(self, z, width, buf):
         """The hidden activation on the whole buffer ``z``, whose columns from ``width`` on are
         ones (relu keeps them; the others get them back)."""
         if self.relu:
-            np.maximum(z, 0.0, out=z)
+            np.maximum(z, buf.zeros[:z.size].reshape(z.shape), out=z)
             return
         activate_in_place(z, self.model.activation)
         if z.shape[-1] > width:
             z[..., width:] = 1.0
 
     def _output(self, z, buf):
-        """The output activation in place of ``z``. float32's softmax takes the row maxima by
-        halves and the row sums as a product with ones (float64's keeps NumPy's reductions,
-        whose bits the float64 results were made with)."""
-        loss, row = self.model.loss, buf.row
+        """The output activation in place of ``z``; False if a float32 softmax overflowed
+        (:func:`softmax_shifted_by_mean`), leaving ``z`` to be computed again. float64's softmax
+        keeps NumPy's reductions, whose bits the float64 results were made with."""
+        loss = self.model.loss
         if loss == "softmax_ce" and self.single:
-            row_max_by_halves(z, row, buf.halves)
-            z -= row
-            np.exp(z, out=z)
-            np.matmul(z, buf.ones, out=row)
-            z /= row
-        elif loss == "softmax_ce":
-            np.maximum.reduce(z, axis=-1, keepdims=True, out=row)
-            z -= row
-            np.exp(z, out=z)
-            np.add.reduce(z, axis=-1, keepdims=True, out=row)
-            z /= row
+            return softmax_shifted_by_mean(z, buf.row, buf.means, buf.ones)
+        if loss == "softmax_ce":
+            softmax_in_place(z, buf.row)
         elif loss == "binary_ce":
             activate_in_place(z, "sigmoid")
-        return z
+        return True
 
     def backward(self, X, T, scale, buf):
         """Gradients times ``-lr`` (``scale = -lr / m``) into the gradient buffer, from the
@@ -312,28 +312,42 @@ class FusedSGD:
         return self._factors[1]
 
 
-def row_max_by_halves(z, row, halves):
-    """The maxima of the rows of ``z``, ``(…, m, w)``, into ``row``, ``(…, m, 1)``: the left half
-    of the columns against the right half, repeated on the result (an odd last column joins
-    the first), in about log2(w) calls instead of one reduction over short rows.
+def softmax_in_place(z, row):
+    """The softmax of the rows of ``z``, ``(…, m, w)``, in place: ``exp(z - max) / sum``, with
+    the row maxima and sums into ``row``, ``(…, m, 1)``."""
+    np.maximum.reduce(z, axis=-1, keepdims=True, out=row)
+    z -= row
+    np.exp(z, out=z)
+    np.add.reduce(z, axis=-1, keepdims=True, out=row)
+    z /= row
 
-    Args:
-        z: the values; not changed.
-        row: the output, ``(…, m, 1)``.
-        halves: scratch space, ``(…, m, max(w // 2, 1))``.
 
-    >>> z = np.array([[3.0, -1.0, 7.0, 2.0, 5.0], [0.0, 4.0, -2.0, 1.0, 4.5]])
-    >>> row = np.empty((2, 1)); row_max_by_halves(z, row, np.empty((2, 2))); row.ravel()
-    array([7. , 4.5])
+def softmax_shifted_by_mean(z, row, means, ones):
+    """The softmax of the rows of ``z``, ``(…, m, w)``, in place, shifted by the row means
+    instead of the maxima: ``exp(z - mean) / sum``; True, or False if an exponential overflowed.
+
+    Any shift gives the same softmax, and a mean and a sum are one matrix product each
+    (``means`` and ``ones`` are ``(w, 1)`` columns of ``1 / w`` and ``1``), where a row maximum
+    over a few columns is a slow reduction. The largest term is at least ``exp(0) = 1``, so the
+    sum never vanishes; it overflows only when a row's maximum lies more than about 88 above its
+    mean (float32), and then ``z`` is left to be computed again with the maximum
+    (:func:`softmax_in_place`). A NaN in ``z`` also returns False, and stays NaN in the exact
+    softmax.
+
+    >>> z = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 500.0]], dtype=np.float32)
+    >>> row, cols = np.empty((2, 1), np.float32), np.ones((3, 1), np.float32)
+    >>> softmax_shifted_by_mean(z[:1], row[:1], cols / 3, cols)
+    True
+    >>> [round(float(p), 4) for p in z[0]]
+    [0.09, 0.2447, 0.6652]
+    >>> softmax_shifted_by_mean(z[1:], row[1:], cols / 3, cols)
+    False
     """
-    if z.shape[-1] == 1:
-        np.copyto(row, z)
-        return
-    a = z
-    while a.shape[-1] > 1:
-        width, half = a.shape[-1], a.shape[-1] // 2
-        out = row if half == 1 else halves[..., :half]
-        np.maximum(a[..., :half], a[..., half:2 * half], out=out)
-        if width % 2:
-            np.maximum(out[..., :1], a[..., 2 * half:], out=out[..., :1])
-        a = out
+    np.matmul(z, means, out=row)
+    z -= row
+    np.exp(z, out=z)
+    np.matmul(z, ones, out=row)
+    if not math.isfinite(np.add.reduce(row, axis=None)):
+        return False
+    z /= row
+    return True

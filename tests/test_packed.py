@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nnreg_core as nc
-from nnreg_core import parallel, train
+from nnreg_core import fused, parallel, train
 from nnreg_core.fused import FusedSGD, fused_order
 from nnreg_core.packed import Packed, can_pack
 
@@ -332,15 +332,25 @@ def test_the_fused_step_reads_strengths_changed_in_place_at_the_next_step():
     assert_same_params(run.params, reference.params)
 
 
-def test_float32_softmax_matches_the_float64_one_to_float32_precision():
+@pytest.mark.parametrize("scale", [1.0, 1e4])
+def test_float32_softmax_matches_the_float64_one_to_float32_precision(scale, monkeypatch):
+    """Shifted by the row mean; with the last layer scaled up the logits spread far enough to
+    overflow that shift, and the exact softmax takes over."""
+    exact_calls = []
+    monkeypatch.setattr(fused, "softmax_in_place",
+                        lambda z, row, f=fused.softmax_in_place: exact_calls.append(1) or f(z, row))
     ds, net, params = problem(3, dataset="spiral")
+    params = dict(params, W3=params["W3"] * scale, b3=params["b3"] * scale)
     outputs = {}
     for dtype in (np.float64, np.float32):
+        exact_calls.clear()
         packed = Packed({n: p.astype(dtype) for n, p in params.items()}, order=fused_order(net))
         step = FusedSGD(net, packed, Packed(like=packed), nc.SGD(0.1))
         X = step.prepare(ds.X_train[:10].astype(dtype))
-        outputs[dtype] = step.forward(X, step.buffers(10)).copy()
+        with np.errstate(over="ignore"):  # as in training: the overflow is handled
+            outputs[dtype] = step.forward(X, step.buffers(10)).copy()
     assert outputs[np.float32].dtype == np.float32
+    assert bool(exact_calls) == (scale > 1.0)  # float32 fell back to the exact softmax
     np.testing.assert_allclose(outputs[np.float32].sum(axis=-1), 1.0, rtol=1e-6)
     np.testing.assert_allclose(outputs[np.float32], outputs[np.float64], atol=1e-6)
 
