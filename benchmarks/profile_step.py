@@ -68,10 +68,13 @@ def step_parts(n_models, dtype=np.float64):
         "one epoch, per step": lambda: run._train_epoch(),
     }
     flops = mlp_training_flops(net.sizes, 32, 1, n_models or 1)
-    seconds = {name: cpu_seconds(call, number) for name, call in parts.items()
-               if name != "one epoch, per step"}
+    seconds = {}
+    for name, call in parts.items():
+        run.packed.flat[...] = start  # repeated updates take the weights far from a training's
+        if name != "one epoch, per step":
+            seconds[name] = cpu_seconds(call, number)
     seconds["backward"] -= seconds["forward"]
-    run.packed.flat[...] = start  # the parts above left the weights far from a training's
+    run.packed.flat[...] = start
     seconds["one epoch, per step"] = cpu_seconds(parts["one epoch, per step"],
                                                  max(1, number // 100)) / 32
     return seconds, flops
