@@ -102,7 +102,7 @@ class Buffers:
     the output gradient). The last hidden layer's has one more column, of ones, for the output
     bias; ``h[i]`` is the view without it. ``da[i]`` and ``slope[i]`` hold a hidden layer's
     incoming gradient and activation slope (a mask for relu), as wide as ``z[i]`` so that
-    element-wise work runs on whole, contiguous arrays; ``zeros`` is as large as the largest
+    element-wise work runs on whole, contiguous arrays; ``zeros[i]`` is zeros shaped like
     ``z[i]``, for relu. ``row`` holds one value per sample for the softmax, and ``ones`` and
     ``means`` columns of ``1`` and ``1 / n_outputs`` that sum and average the rows of the
     outputs in one matrix product each.
@@ -123,7 +123,7 @@ class Buffers:
         self.da = [np.empty_like(z) for z in self.z[:-1]]
         slope_dtype = bool if model.activation == "relu" else dtype
         self.slope = [np.empty(z.shape, slope_dtype) for z in self.z[:-1]]
-        self.zeros = np.zeros(max((z.size for z in self.z[:-1]), default=0), dtype)
+        self.zeros = [np.zeros_like(z) for z in self.z[:-1]]
         self.row = np.empty(lead + (m, 1), dtype)
         self.ones = np.ones((n_out, 1), dtype)
         self.means = np.full((n_out, 1), 1.0 / n_out, dtype)
@@ -195,7 +195,7 @@ class FusedSGD:
             buf = Buffers(self.model, self.packed.lead, m, self.packed.flat.dtype)
             last = self.n_layers - 1
             buf.forward_plan = list(zip(self.products[:last], self.biases[:last], buf.z, buf.h,
-                                        buf.widths))
+                                        buf.widths, buf.zeros))
             buf.backward_plan = [
                 (swap_last(buf.z[i - 1]), self.grad_products[i],
                  None if self.biases[i] is None else self.grad_b[i], self.products_t[i],
@@ -225,11 +225,11 @@ class FusedSGD:
         """Outputs of the network on ``X`` (from :meth:`prepare`) into ``buf.z[-1]``; hidden
         activations in ``buf.h``. The first and last products add their layer's bias."""
         a = X
-        for w, b, z, h, width in buf.forward_plan:
+        for w, b, z, h, width, zeros in buf.forward_plan:
             np.matmul(a, w, out=h)
             if b is not None:
                 h += b
-            self._activate(z, width, buf)
+            self._activate(z, width, zeros)
             a = z
         out = np.matmul(a, self.products[-1], out=buf.z[-1])
         if not self._output(out, buf):  # a float32 softmax overflowed: the exact one instead
@@ -237,11 +237,11 @@ class FusedSGD:
             softmax_in_place(out, buf.row)
         return out
 
-    def _activate(self, z, width, buf):
+    def _activate(self, z, width, zeros):
         """The hidden activation on the whole buffer ``z``, whose columns from ``width`` on are
-        ones (relu keeps them; the others get them back)."""
+        ones (relu keeps them; the others get them back); ``zeros`` is shaped like ``z``."""
         if self.relu:
-            np.maximum(z, buf.zeros[:z.size].reshape(z.shape), out=z)
+            np.maximum(z, zeros, out=z)
             return
         activate_in_place(z, self.model.activation)
         if z.shape[-1] > width:
