@@ -22,6 +22,7 @@ module is never imported again), started on first use and kept for later runs of
 Python process; :func:`start` starts them ahead of time.
 """
 import os
+import threading
 import time
 import weakref
 
@@ -30,6 +31,8 @@ from .shared import shared_array
 from .workers import WORKER_CPU, start
 
 __all__ = ["ProcessChunks", "WORKER_CPU", "start"]
+
+WORKERS_BUSY = threading.Lock()  # one exchange with the shared workers at a time
 
 
 class ProcessChunks(ChunkedSteps):
@@ -68,13 +71,14 @@ class ProcessChunks(ChunkedSteps):
         lr = self.steps[0].optimizer.lr
         jobs = [self._job(i, opt_state, groups) for i in range(len(self.bounds))]
         asked = []
-        try:
-            for worker, share in zip(self.remote, self.shares[1:]):
-                worker.ask("epoch", self.key, lr, [jobs[i][2] for i in share], bounds)
-                asked.append(worker)
-            finite = self._run_epoch([jobs[i] for i in self.shares[0]], local)
-        finally:  # never return while a worker may still write to the parameters
-            answers = self._answers(asked)
+        with WORKERS_BUSY:
+            try:
+                for worker, share in zip(self.remote, self.shares[1:]):
+                    worker.ask("epoch", self.key, lr, [jobs[i][2] for i in share], bounds)
+                    asked.append(worker)
+                finite = self._run_epoch([jobs[i] for i in self.shares[0]], local)
+            finally:  # never return while a worker may still write to the parameters
+                answers = self._answers(asked)
         WORKER_CPU["seconds"] += sum(cpu for _, cpu in answers)
         return finite and all(ok for ok, _ in answers)
 
@@ -103,12 +107,13 @@ class ProcessChunks(ChunkedSteps):
 
     def _tell_all(self, kind, per_worker):
         asked = []
-        try:
-            for worker, args in zip(self.remote, per_worker):
-                worker.ask(kind, self.key, *args)
-                asked.append(worker)
-        finally:
-            self._answers(asked)
+        with WORKERS_BUSY:
+            try:
+                for worker, args in zip(self.remote, per_worker):
+                    worker.ask(kind, self.key, *args)
+                    asked.append(worker)
+            finally:
+                self._answers(asked)
 
     @staticmethod
     def _answers(workers):
@@ -127,7 +132,4 @@ class ProcessChunks(ChunkedSteps):
 
 def _detach(remote, key):
     for worker in remote:
-        try:
-            worker.ask("detach", key)
-        except RuntimeError:  # the worker has ended: nothing of this run is left in it
-            pass
+        worker.forget(key)

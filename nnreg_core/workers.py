@@ -9,7 +9,6 @@ of its chunks, ``"data"`` maps the shared batches, ``"epoch"`` takes the chunks 
 """
 import os
 import socket
-import threading
 import time
 import traceback
 
@@ -40,7 +39,7 @@ class Worker:
             self.process.stdin.write(repr((server.getsockname(), key)).encode() + b"\n")
             self.process.stdin.close()
             self.connection = self._accept(server, key, timeout)
-        self.lock = threading.Lock()
+        self.finished = []  # keys of runs to forget (see forget)
 
     def _accept(self, server, key, timeout):
         """The worker's authenticated connection; an error if it ends or is silent too long."""
@@ -68,11 +67,18 @@ class Worker:
         return self.process.poll() is None
 
     def ask(self, *message):
+        """Send ``message``, after a ``"detach"`` for each run :meth:`forget` was told of."""
         try:
-            with self.lock:
-                self.connection.send(message)
+            while self.finished:
+                self.connection.send(("detach", self.finished.pop()))
+            self.connection.send(message)
         except OSError:
             raise RuntimeError(ENDED) from None
+
+    def forget(self, key):
+        """Have the worker forget the run ``key`` with the next message. Safe to call from a
+        finalizer, which may run in the middle of any other call, even :meth:`ask`."""
+        self.finished.append(key)
 
     def answer(self):
         try:

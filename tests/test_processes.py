@@ -4,6 +4,7 @@ The processes must change nothing but where the work runs: the same bits as thre
 thread, strengths and learning rates changed mid-run still followed, divergence seen in the same
 epoch, runs they cannot take left to threads, failures reported, no shared files left behind.
 """
+import gc
 import subprocess
 import sys
 import textwrap
@@ -135,3 +136,22 @@ def test_a_script_without_a_main_guard_runs_its_body_once(tmp_path):
                          timeout=120, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["body", "ProcessChunks"]
+
+
+def test_a_finished_run_is_forgotten_by_the_workers(tmp_path):
+    """The workers' mappings of a run's shared arrays (listed in /proc on Linux) go away once
+    the run is collected and the workers hear from the next run."""
+    def mapped(worker):
+        maps = open(f"/proc/{worker.process.pid}/maps").read().splitlines()
+        return {line.split()[5] for line in maps if str(tmp_path) in line}
+
+    first, _ = sweep()
+    worker = first.chunked.remote[0]
+    before = mapped(worker)
+    assert len(before) == 3  # parameters, inputs, targets
+    del first
+    gc.collect()
+    second, _ = sweep()
+    assert second.chunked.remote[0] is worker
+    after = mapped(worker)
+    assert len(after) == 3 and not before & after
