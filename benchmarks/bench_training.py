@@ -4,7 +4,12 @@ The same 64-100-10 network on the digits set (1,000 training samples, 797 test s
 minibatches of 32, 50 epochs of plain SGD with learning rate 0.1 and coupled L2 (lambda = 1e-3 in
 CS231n's convention, converted for each tool), the same activation, the same initial weights and,
 where the tool lets us choose it, the same batch order. Every candidate does the same matrix
-products; the test accuracy is printed to show equal quality.
+products in training; the test accuracy is printed to show equal quality. What each timing holds
+beyond training differs a little, always against the core: the core's run evaluates the training
+and test sets at its end (15 MFLOP, 0.9 % of the training's products), the plain loop and
+PyTorch predict the test set, and scikit-learn's timing is its ``fit`` alone (its test accuracy
+is computed after the clock stops: a threaded prediction there would leave NumPy's BLAS threads
+spinning into PyTorch's turn and slow it unfairly).
 
 Run: ``python benchmarks/bench_training.py [--repeats 7] [--threads N]``
 """
@@ -176,7 +181,9 @@ def report(args, ds, net, n_threads, torch, timed):
           f"{nc.convert(LAM, 'cs231n', 'sklearn_alpha', batch_size=BATCH):g}, PyTorch "
           f"weight_decay={LAM:g}).")
     print(f"Same data, same initial weights, float64 everywhere, {flops / 1e9:.2f} GFLOP of "
-          f"matrix products in each run. BLAS threads: {n_threads}"
+          "matrix products in each run's training; timed beyond it: nnreg_core's evaluation of "
+          "both sets, the test predictions of the plain loop and PyTorch, nothing for "
+          f"scikit-learn. BLAS threads: {n_threads}"
           f"{'' if torch is None else f'; torch.set_num_threads({n_threads or 1})'}.")
     if len(ds.X_train) % BATCH:
         print(f"Note: {len(ds.X_train)} % {BATCH} = {len(ds.X_train) % BATCH}: scikit-learn divides "
