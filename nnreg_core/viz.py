@@ -117,17 +117,20 @@ class WeightHistograms:
         groups = [np.concatenate(list(layers.values()))] if self.pooled else list(layers.values())
         if len(groups) != len(self.axes):
             raise ValueError(f"expected {len(self.axes)} layers, got {len(groups)}.")
-        self.counts, self.zeros = [], []
+        self.counts, self.zeros, self.outside = [], [], []
         for ax_, step, text, w, ymax, form in zip(self.axes, self.steps, self.zero_texts, groups,
                                                   self.fixed_ymax, self.zero_formats):
             clipped = np.clip(w, self.edges[0], self.edges[-1])
             counts, _ = np.histogram(clipped, self.edges)
             step.set_data(values=counts)
             zeros = int(np.sum(w == 0))
-            text.set_text(form.format(zeros, w.size))
+            outside = int(np.count_nonzero((w < self.edges[0]) | (w > self.edges[-1])))
+            text.set_text(form.format(zeros, w.size)
+                          + (f"\n{outside} off the axis, in the end bars" if outside else ""))
             self._fit_y(ax_, counts, ymax)
             self.counts.append(counts)
             self.zeros.append(zeros)
+            self.outside.append(outside)
         return self
 
     @staticmethod
@@ -157,7 +160,8 @@ def weight_histograms(weights, ax=None, bins=None, title=None, ymax=None):
 
     Returns:
         A :class:`WeightHistograms`; ``.update(weights)`` redraws, ``.counts`` and ``.zeros``
-        hold the numbers drawn.
+        hold the numbers drawn, ``.outside`` the weights beyond the bins (counted in the end
+        bars, and said so on the panel).
     """
     return WeightHistograms(weights, ax, bins, title, ymax)
 
