@@ -81,7 +81,8 @@ class Comparison:
                                  "pass them once to Comparison(...).")
             try:
                 self.sides[side] = Dashboard(dataset=dataset, panels=panels, controls=controls,
-                                             figsize=figsize, **{**shared, **own})
+                                             figsize=figsize, title_lines=2,
+                                             **{**shared, **own})
             except (TypeError, ValueError) as err:
                 raise ValueError(f"{side} side: {err}") from None
             self.sides[side].on_draw = self._update_readout

@@ -82,17 +82,19 @@ class Panels:
         ymax: per-layer fixed count limits for the histograms (scrub mode), or None.
         animated: mark the changing artists animated, for a blitting canvas (they are then
             left out of plain renders such as ``savefig``).
+        title_lines: 1 or 2 to fix the heading's lines; None: two when one is too wide.
     """
 
     def __init__(self, fig, net, dataset, view, panels, settings, bins=None, ymax=None,
-                 animated=False):
+                 animated=False, title_lines=None):
         fig.clear()
         self.fig, self.settings, self.animated = fig, settings, animated
         self.artists = {}
         top = "weights" in panels
         bottom = bottom_panels(panels, dataset)
         self.title = fig.suptitle("", fontsize=TITLE_FONT + 1, y=0.985)
-        self.wrap_title = text_width(self.heading(view), TITLE_FONT + 1, fig) > fig.bbox.width
+        self.wrap_title = (title_lines == 2 if title_lines is not None else
+                           text_width(self.heading(view), TITLE_FONT + 1, fig) > fig.bbox.width)
         first_row_top = 0.84 if self.wrap_title else 0.88
         if top:
             n_layers = len(view.weights)

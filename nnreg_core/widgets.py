@@ -50,6 +50,9 @@ class Dashboard(DashboardEvents):
         knobs: the regularizer's own settings (``l1_ratio``, ``where``, ``form``, ``layers``).
         frame_epochs: epochs trained per animation frame.
         figsize: figure size in inches.
+        title_lines: 1 or 2 to fix the heading's lines (default: two only when one line is
+            wider than the figure); a :class:`Comparison` gives both sides two, so that their
+            panels line up.
 
     Raises:
         ValueError: any unusable argument, with what to fix.
@@ -60,7 +63,8 @@ class Dashboard(DashboardEvents):
                  panels=("weights", "loss", "boundary", "norm"),
                  controls=("regularizer", "strength", "lr", "epochs", "dataset", "hidden",
                            "mid_run"),
-                 mode="live", X=None, y=None, knobs=None, frame_epochs=4, figsize=FIGSIZE):
+                 mode="live", X=None, y=None, knobs=None, frame_epochs=4, figsize=FIGSIZE,
+                 title_lines=None):
         if mode not in MODES:
             raise ValueError(f"mode must be 'live' or 'scrub', got {mode!r}.")
         unknown = [c for c in controls if c not in CONTROLS]
@@ -72,6 +76,9 @@ class Dashboard(DashboardEvents):
                                  OWN_DATA if self.own else dataset, tuple(hidden), lr, epochs,
                                  batch_size, seed, n_train).check()
         self.frame_epochs, self.shown = int(frame_epochs), tuple(controls)
+        if title_lines not in (None, 1, 2):
+            raise ValueError(f"title_lines must be 1, 2 or None (fit), got {title_lines!r}.")
+        self.title_lines = title_lines
         self.draw_count, self.drawn, self.path, self._stale_path = 0, None, None, True
         self.on_draw = None
         self.displayed = False
@@ -133,7 +140,8 @@ class Dashboard(DashboardEvents):
     def draw_on(self, fig):
         """Draw the current state's panels on ``fig`` (a Figure or SubFigure, cleared)."""
         return Panels(fig, self.training.net, self.dataset, self._view(), self.panel_names,
-                      self.settings, bins=self.bins, ymax=self._ymax())
+                      self.settings, bins=self.bins, ymax=self._ymax(),
+                      title_lines=self.title_lines)
 
     def use_data(self, X, y, task=None):
         """Switch to a learner's own arrays; refuse unusable ones with a message (returns bool)."""
@@ -176,7 +184,7 @@ class Dashboard(DashboardEvents):
         self._stale_path = True
         self.panels = Panels(self.figure, self.training.net, self.dataset, self._view(),
                              self.panel_names, self.settings, bins=self.bins,
-                             animated=self.blitter is not None)
+                             animated=self.blitter is not None, title_lines=self.title_lines)
         self._redraw()
 
     def _ensure_path(self):
@@ -186,7 +194,8 @@ class Dashboard(DashboardEvents):
             self._stale_path = False
             self.panels = Panels(self.figure, self.path.net, self.dataset, self._view(),
                                  self.panel_names, self.settings, bins=self.bins,
-                                 ymax=self._ymax(), animated=self.blitter is not None)
+                                 ymax=self._ymax(), animated=self.blitter is not None,
+                                 title_lines=self.title_lines)
             self.panels.refit(self.path.views)
 
     def _net(self):

@@ -421,6 +421,20 @@ def test_comparison_sides_fit_half_a_wide_screen_and_their_rows_line_up():
     assert comp.left.controls["strength"].layout.width == "100%"
 
 
+def test_comparison_panels_start_at_the_same_height_whatever_each_heading_needs():
+    comp = widgets.Comparison(left=dict(regularizer="l1", strength=1e-3,
+                                        knobs={"form": "proximal"}),
+                              right=dict(regularizer="none"), **SMALL)
+    tops = [dash.panels.artists["weights"].axes[0].get_position().y1
+            for dash in (comp.left, comp.right)]
+    assert tops[0] == tops[1]
+    assert all("\n" in dash.panels.title.get_text() for dash in (comp.left, comp.right))
+    alone = widgets.Dashboard(regularizer="none", **SMALL)
+    assert "\n" not in alone.panels.title.get_text()        # a short heading keeps one line
+    with pytest.raises(ValueError, match="title_lines"):
+        widgets.Dashboard(title_lines=3, **SMALL)
+
+
 def test_comparison_readout_shows_a_dash_for_the_strength_of_none():
     comp = widgets.Comparison(left=dict(regularizer="none"), right=dict(regularizer="l2"),
                               **SMALL)
