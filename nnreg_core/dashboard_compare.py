@@ -19,11 +19,14 @@ ROWS = (("strength", "strength"), ("epoch", "epoch"), ("train_loss", "train data
 
 def readout_html(left, right):
     """An HTML table of two :meth:`Dashboard.summary` dicts, one column each; "—" where a
-    number is missing or means nothing (the strength of ``"none"``)."""
+    number is missing or means nothing (the strength of ``"none"``), and why a penalty of 0
+    is 0 when the regularizer adds no loss term."""
     def cell(summary, key):
         value = summary.get(key)
         if value is None or (key == "strength" and summary["regularizer"] == "none"):
             return NO_STRENGTH
+        if key == "penalty" and summary.get("zero_penalty"):
+            return f"0 ({summary['zero_penalty']})"
         return f"{value:d}" if isinstance(value, int) else f"{value:.4g}"
 
     head = (f"<tr><th></th><th>left: {left['regularizer']}</th>"

@@ -22,13 +22,21 @@ def check_panels(panels):
     return panels
 
 
+def zero_penalty_reason(name, knobs=None):
+    """Why the reported penalty of regularizer ``name`` is always 0, or None if it is not.
+
+    >>> zero_penalty_reason("l1", {"form": "proximal"}), zero_penalty_reason("l2")
+    ('L1 acts by soft threshold', None)
+    """
+    if name == "l1" and (knobs or {}).get("form") == "proximal":
+        return "L1 acts by soft threshold"
+    return None if name in PENALTY_LABELS else "no loss term"
+
+
 def penalty_label(name, knobs=None):
     """Legend text for the penalty line: its formula, or why it is zero."""
-    if name == "l1" and (knobs or {}).get("form") == "proximal":
-        return "penalty = 0 (L1 acts by soft threshold)"
-    if name in PENALTY_LABELS:
-        return PENALTY_LABELS[name]
-    return "penalty = 0 (no loss term)"
+    reason = zero_penalty_reason(name, knobs)
+    return PENALTY_LABELS[name] if reason is None else f"penalty = 0 ({reason})"
 
 
 def bottom_panels(panels, dataset):

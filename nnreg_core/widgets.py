@@ -21,7 +21,7 @@ from .dashboard_blit import Blitter
 from .dashboard_compare import Comparison
 from .dashboard_controls import Coalescer, Player, live_canvas, make_buttons, make_controls
 from .dashboard_events import DashboardEvents
-from .dashboard_figure import Panels, check_panels, histogram_limits
+from .dashboard_figure import Panels, check_panels, histogram_limits, zero_penalty_reason
 from .dashboard_setup import MODES, OWN_DATA, Settings, load_dataset, own_dataset
 from .dashboard_train import LiveTraining, StrengthPath
 from .viz import fixed_bins
@@ -116,10 +116,13 @@ class Dashboard(DashboardEvents):
             self._redraw()
 
     def summary(self):
-        """Final numbers of the state drawn: losses, accuracies, weight norm, zeros."""
+        """Final numbers of the state drawn: losses, accuracies, weight norm, zeros; and
+        ``zero_penalty``, why the penalty is always 0 for this regularizer (or None)."""
         view = self._view()
         out = {"regularizer": self.settings.regularizer, "strength": view.strength,
-               "epoch": view.epoch}
+               "epoch": view.epoch,
+               "zero_penalty": zero_penalty_reason(self.settings.regularizer,
+                                                   self.settings.knobs)}
         for name in ("train_loss", "test_loss", "penalty", "train_accuracy", "test_accuracy",
                      "weight_norm", "zeros"):
             values = view.curves.get(name)

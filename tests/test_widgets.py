@@ -442,6 +442,16 @@ def test_comparison_readout_shows_a_dash_for_the_strength_of_none():
     assert "<td>—</td>" in strength_row and "<td>0.001</td>" in strength_row
 
 
+def test_comparison_readout_says_why_a_penalty_is_zero():
+    comp = widgets.Comparison(left=dict(regularizer="l1", knobs={"form": "proximal"}),
+                              right=dict(regularizer="l1"), **SMALL)
+    comp.run()
+    penalty_row = next(r for r in comp.readout.value.split("<tr>") if ">penalty<" in r)
+    cells = penalty_row.split("<td>")[2:]
+    assert cells[0].startswith("0 (L1 acts by soft threshold)")
+    assert float(cells[1].split("<")[0]) > 0     # the subgradient form's penalty is a number
+
+
 def test_every_control_carries_its_full_label_as_tooltip():
     dash = widgets.Dashboard(regularizer="elastic_net", **SMALL)
     for name in ("strength", "l1_ratio", "lr", "n_train"):
