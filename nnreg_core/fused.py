@@ -7,10 +7,11 @@ into buffers allocated once per batch size:
 
 - forward: ``z = a @ W`` into a buffer (``np.matmul(out=)``), the activation in place (relu
   against a buffer of zeros, which NumPy runs faster than against the scalar 0); softmax with
-  one row maximum and one row sum (float32: see :func:`softmax_shifted_by_mean`). The first and last layers' biases ride in their matrix
-  products: ``[1 | X] @ [b1; W1]`` and ``[h | 1] @ [WL; bL]`` (:func:`fused_order` lays the
-  parameters out so that these are views), so their transposed products give the bias
-  gradients too; middle layers add their bias and sum its gradient;
+  one row maximum and one row sum (float32: see :func:`softmax_shifted_by_mean`). The first
+  and last layers' biases ride in their matrix products: ``[1 | X] @ [b1; W1]`` and
+  ``[h | 1] @ [WL; bL]`` (:func:`fused_order` lays the parameters out so that these are
+  views), so their transposed products give the bias gradients too; middle layers add their
+  bias and sum its gradient;
 - backward: the output gradient ``(out - T) * (-lr / n)`` is computed in place of the outputs, so
   the gradients come out already scaled by ``-lr``: they *are* SGD's ``delta`` of the data loss;
 - update: L2's ``delta = -lr * lam * w`` is folded into one multiplication,
