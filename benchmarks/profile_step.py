@@ -17,7 +17,8 @@ import numpy as np
 
 import nnreg_core as nc
 from measure import limit_threads, mlp_training_flops, print_table
-from nnreg_core.fused import FusedSGD, fused_order
+from nnreg_core.fused import FusedSGD
+from nnreg_core.fused_parts import fused_order
 from nnreg_core.packed import Packed
 from nnreg_core.steps import group
 

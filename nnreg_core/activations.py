@@ -63,6 +63,19 @@ def times_activation_grad(da, h, name):
     return da
 
 
+def softmax_in_place(z, row=None):
+    """The softmax of the rows of ``z``, ``(…, m, w)``, in place: ``exp(z - max) / sum``; the row
+    maxima and sums go into ``row``, ``(…, m, 1)`` (allocated when None)."""
+    if row is None:
+        row = np.empty(z.shape[:-1] + (1,), z.dtype)
+    np.maximum.reduce(z, axis=-1, keepdims=True, out=row)
+    z -= row
+    np.exp(z, out=z)
+    np.add.reduce(z, axis=-1, keepdims=True, out=row)
+    z /= row
+    return z
+
+
 def swap_last(a):
     """Transpose the last two axes: ``(…, n, d) -> (…, d, n)``."""
     return np.swapaxes(a, -1, -2)

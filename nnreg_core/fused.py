@@ -28,13 +28,10 @@ the epoch sees it: no per-step test is needed. For ``"mse"`` the loss is tested 
 """
 import numpy as np
 
-from .fused_parts import (Buffers, can_fuse, checks_each_step, fused_order, l2_factors,
-                          softmax_in_place, softmax_shifted_by_mean)
-from .model import activate_in_place, swap_last
+from .activations import activate_in_place, softmax_in_place, swap_last
+from .fused_parts import (Buffers, checks_each_step, fused_order, l2_factors,
+                          softmax_shifted_by_mean)
 from .steps import loss_is_finite
-
-__all__ = ["Buffers", "FusedSGD", "can_fuse", "checks_each_step", "fused_order", "l2_factors",
-           "softmax_in_place", "softmax_shifted_by_mean"]
 
 
 class FusedSGD:

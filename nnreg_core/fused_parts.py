@@ -104,16 +104,6 @@ class Buffers:
         self.means = np.full((n_out, 1), 1.0 / n_out, dtype)
 
 
-def softmax_in_place(z, row):
-    """The softmax of the rows of ``z``, ``(…, m, w)``, in place: ``exp(z - max) / sum``, with
-    the row maxima and sums into ``row``, ``(…, m, 1)``."""
-    np.maximum.reduce(z, axis=-1, keepdims=True, out=row)
-    z -= row
-    np.exp(z, out=z)
-    np.add.reduce(z, axis=-1, keepdims=True, out=row)
-    z /= row
-
-
 def softmax_shifted_by_mean(z, row, means, ones):
     """The softmax of the rows of ``z``, ``(…, m, w)``, in place, shifted by the row means
     instead of the maxima: ``exp(z - mean) / sum``; True, or False if an exponential overflowed.
@@ -123,8 +113,8 @@ def softmax_shifted_by_mean(z, row, means, ones):
     over a few columns is a slow reduction. The largest term is at least ``exp(0) = 1``, so the
     sum never vanishes; it overflows only when a row's maximum lies more than about 88 above its
     mean (float32), and then ``z`` is left to be computed again with the maximum
-    (:func:`softmax_in_place`). A NaN in ``z`` also returns False, and stays NaN in the exact
-    softmax.
+    (:func:`~nnreg_core.activations.softmax_in_place`). A NaN in ``z`` also returns False, and
+    stays NaN in the exact softmax.
 
     >>> z = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 500.0]], dtype=np.float32)
     >>> row, cols = np.empty((2, 1), np.float32), np.ones((3, 1), np.float32)

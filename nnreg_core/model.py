@@ -22,7 +22,7 @@ For all three, the gradient of the loss with respect to the output pre-activatio
 import numpy as np
 
 from .activations import (ACTIVATIONS, sigmoid, activate, activate_in_place,  # noqa: F401
-                          activation_grad, swap_last, times_activation_grad)
+                          activation_grad, softmax_in_place, swap_last, times_activation_grad)
 
 LOSSES = ("mse", "binary_ce", "softmax_ce")
 
@@ -205,10 +205,7 @@ class MLP:
             return z
         if self.loss == "binary_ce":
             return activate_in_place(z, "sigmoid")
-        z -= z.max(axis=-1, keepdims=True)
-        np.exp(z, out=z)
-        z /= z.sum(axis=-1, keepdims=True)
-        return z
+        return softmax_in_place(z)
 
     def backward(self, params, cache, T):
         """Gradients of the mean data loss with respect to every parameter.

@@ -56,7 +56,7 @@ class ProcessChunks(ChunkedSteps):
                            for w in range(self.workers)]
             self.remote = start(self.workers - 1)
             layout = (packed.order, packed.shapes, path, packed.flat.shape, packed.flat.dtype)
-            self._tell_all("attach", [(model, layout, [self.bounds[i] for i in share])
+            self._exchange("attach", [(model, layout, [self.bounds[i] for i in share])
                                       for share in self.shares[1:]])
         finally:
             os.unlink(path)  # mapped by every process that needs it: nothing is left behind
@@ -70,15 +70,9 @@ class ProcessChunks(ChunkedSteps):
         local = [(X[a:b], T[a:b]) for a, b in bounds]
         lr = self.steps[0].optimizer.lr
         jobs = [self._job(i, opt_state, groups) for i in range(len(self.bounds))]
-        asked = []
-        with WORKERS_BUSY:
-            try:
-                for worker, share in zip(self.remote, self.shares[1:]):
-                    worker.ask("epoch", self.key, lr, [jobs[i][2] for i in share], bounds)
-                    asked.append(worker)
-                finite = self._run_epoch([jobs[i] for i in self.shares[0]], local)
-            finally:  # never return while a worker may still write to the parameters
-                answers = self._answers(asked)
+        finite, answers = self._exchange(
+            "epoch", [(lr, [jobs[i][2] for i in share], bounds) for share in self.shares[1:]],
+            lambda: self._run_epoch([jobs[i] for i in self.shares[0]], local))
         WORKER_CPU["seconds"] += sum(cpu for _, cpu in answers)
         return finite and all(ok for ok, _ in answers)
 
@@ -90,7 +84,7 @@ class ProcessChunks(ChunkedSteps):
         if self.data is None or self.data[1] != (shapes, X0.dtype, T0.dtype):
             made = [shared_array(shape, a.dtype) for shape, a in zip(shapes, (X0, T0))]
             try:
-                self._tell_all("data", [([(p, s, a.dtype) for (_, p), s, a in
+                self._exchange("data", [([(p, s, a.dtype) for (_, p), s, a in
                                           zip(made, shapes, (X0, T0))],)] * len(self.remote))
             finally:
                 for _, path in made:
@@ -105,15 +99,20 @@ class ProcessChunks(ChunkedSteps):
             start = stop
         return bounds
 
-    def _tell_all(self, kind, per_worker):
+    def _exchange(self, kind, per_worker, local=lambda: None):
+        """Send each worker ``(kind, key, *its args)``, run ``local()`` meanwhile, and return
+        ``(local's result, the workers' answers)``; every worker asked is heard before this
+        returns or raises (none may still write to the parameters then)."""
         asked = []
         with WORKERS_BUSY:
             try:
                 for worker, args in zip(self.remote, per_worker):
                     worker.ask(kind, self.key, *args)
                     asked.append(worker)
+                result = local()
             finally:
-                self._answers(asked)
+                answers = self._answers(asked)
+        return result, answers
 
     @staticmethod
     def _answers(workers):

@@ -17,7 +17,8 @@ import os
 
 import numpy as np
 
-from .fused import FusedSGD, can_fuse, checks_each_step, fused_order
+from .fused import FusedSGD
+from .fused_parts import can_fuse, checks_each_step, fused_order
 from .model import select_model
 from .packed import Packed, can_pack
 from .parallel import ChunkedSteps, can_split, usable_cores

@@ -11,7 +11,8 @@ import pytest
 
 import nnreg_core as nc
 from nnreg_core import fused, parallel, train
-from nnreg_core.fused import FusedSGD, fused_order
+from nnreg_core.fused import FusedSGD
+from nnreg_core.fused_parts import fused_order
 from nnreg_core.packed import Packed, can_pack
 
 REGULARIZER_SETS = {
