@@ -4,7 +4,7 @@ The network, data and settings of ``bench_training.py`` (64-100-10, digits, 1,00
 samples, batch 32, 50 epochs, SGD lr 0.1), with 32 values of lambda from 1e-5 to 1e-1. The same
 32 models are trained one at a time and then at once along the model axis, in float64 and in
 the float32 opt-in: on one thread, on threads over all cores, and in worker processes over all
-cores (``Run(processes=True)``, :mod:`nnreg_core.processes`; the workers are started before the
+cores (``Run(processes=True)``, :mod:`nnreg_core.fast.processes`; the workers are started before the
 timing, as they are once per session). The achieved rate of the matrix products is set beside
 the machine's matrix-multiply peak of the same dtype, measured in the same run.
 
@@ -17,7 +17,7 @@ import numpy as np
 import nnreg_core as nc
 from measure import (CPU_MEDIANS, ChildCPU, blas_threads, gemm_peak_gflops, interleaved_times,
                      limit_threads, mlp_training_flops, print_table)
-from nnreg_core import parallel, processes
+from nnreg_core.fast import threads as parallel, processes
 
 HIDDEN, LR, EPOCHS, BATCH, SEED = (100,), 0.1, 50, 32, 0
 BASELINE = "one after another, float64"
@@ -58,7 +58,7 @@ def batched(ds, net, lams, dtype=np.float64, workers=None, use_processes=False):
     run = make_run(ds, net, params, lams, workers, use_processes)
     worker_cpu = processes.WORKER_CPU["seconds"]
     accuracies = run.run_all()[-1].test_accuracy
-    if use_processes and type(run.chunked) is not processes.ProcessChunks:
+    if use_processes and run.stepper.kind != "fused in processes":
         raise RuntimeError("the run did not take worker processes")
     params = {name: p.copy() for name, p in run.params.items()}
     return ChildCPU((params, np.asarray(accuracies)),

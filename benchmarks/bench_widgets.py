@@ -25,7 +25,7 @@ import psutil
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from nnreg_core import widgets
+from nnreg_core.display import dashboard as widgets
 
 
 def render(dash):

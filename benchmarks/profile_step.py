@@ -1,6 +1,6 @@
 """Where one training step's time goes: single model vs a chunk of the batched sweep.
 
-Times each part of the fused SGD + L2 step (:class:`nnreg_core.fused.FusedSGD`) on one batch of
+Times each part of the fused SGD + L2 step (:class:`nnreg_core.fast.fused.FusedSGD`) on one batch of
 32 digits (64-100-10, relu, L2, SGD), in process CPU time with one BLAS thread (so that other
 processes on the machine barely disturb it), best of 7. The matrix products are timed alone
 beside it: the rest is element-wise work and the cost of each NumPy call. "the same calls on a
@@ -17,9 +17,9 @@ import numpy as np
 
 import nnreg_core as nc
 from measure import limit_threads, mlp_training_flops, print_table
-from nnreg_core.fused import FusedSGD
-from nnreg_core.fused_parts import fused_order
-from nnreg_core.packed import Packed
+from nnreg_core.fast.fused import FusedSGD
+from nnreg_core.fast.fused_parts import fused_order
+from nnreg_core.fast.packed import Packed
 from nnreg_core.steps import group
 
 
@@ -45,12 +45,12 @@ def step_parts(n_models, dtype=np.float64):
                  regularizers=[nc.L2(lam)], epochs=10 ** 6, batch_size=32, rng=0,
                  evaluate_every=10 ** 6)
     run.workers = 1
-    _, X_fit = run._step_function()
-    fused = run._packed_step
+    stepper = run.stepper
+    fused = getattr(stepper, "step", None)
     if not isinstance(fused, FusedSGD):
         raise ValueError("expected the fused step; use at most 16 models (one chunk).")
-    X, T = X_fit[:32].copy(), run.T_train[:32].copy()
-    start = run.packed.flat.copy()
+    X, T = fused.prepare(run.X_train)[:32].copy(), run.T_train[:32].copy()
+    start = stepper.packed.flat.copy()
     buf, groups = fused.buffers(32), run.groups
     W1, W2 = fused.products
     hidden, out = buf.z
@@ -71,11 +71,11 @@ def step_parts(n_models, dtype=np.float64):
     flops = mlp_training_flops(net.sizes, 32, 1, n_models or 1)
     seconds = {}
     for name, call in parts.items():
-        run.packed.flat[...] = start  # repeated updates take the weights far from a training's
+        stepper.packed.flat[...] = start  # repeated updates take the weights far from a training's
         if name != "one epoch, per step":
             seconds[name] = cpu_seconds(call, number)
     seconds["backward"] -= seconds["forward"]
-    run.packed.flat[...] = start
+    stepper.packed.flat[...] = start
     seconds["one epoch, per step"] = cpu_seconds(parts["one epoch, per step"],
                                                  max(1, number // 100)) / 32
     return seconds, flops

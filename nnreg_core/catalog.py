@@ -28,11 +28,11 @@ A strength may be an array of shape ``(K,)``: one value per model when K models 
 """
 import numpy as np
 
-from .constraints import MaxNorm
-from .decay import DecoupledWeightDecay, ProximalL1
-from .penalties import L1, L2, ElasticNet
-from .scope import check_strength
-from .stochastic import Dropout, GaussianNoise
+from .regularizers.constraints import MaxNorm
+from .regularizers.decay import DecoupledWeightDecay, ProximalL1
+from .regularizers.penalties import L1, L2, ElasticNet
+from .regularizers.base import check_strength
+from .regularizers.stochastic import Dropout, GaussianNoise
 
 NAMES = ("none", "l2", "l1", "elastic_net", "weight_decay", "max_norm", "dropout", "noise")
 

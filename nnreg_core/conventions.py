@@ -23,7 +23,7 @@ Conversions use only ``+ - * /``, so they are exact in rational arithmetic: pass
 from dataclasses import dataclass
 from numbers import Real
 
-from .scope import check_strength
+from .regularizers.base import check_strength
 
 CONTEXT = {"lr": "the learning rate", "n_train": "the training-set size n",
            "batch_size": "the minibatch size"}

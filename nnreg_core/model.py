@@ -8,7 +8,7 @@ that a layer computes ``z = a @ W + b``. With a model axis of length K they are
 ``(K, fan_in, fan_out)`` and ``(K, fan_out)``: K networks (say, K strengths of lambda) trained in
 one batched computation. Inputs ``X`` are ``(n, d)``, shared by all K models.
 
-Losses (data loss only; penalties live in :mod:`nnreg_core.penalties`), each a mean over the n
+Losses (data loss only; penalties live in :mod:`nnreg_core.regularizers.penalties`), each a mean over the n
 samples of a batch:
 
 - ``"mse"``: ``0.5 * mean_i sum_o (out_io - y_io)^2``, identity output (scikit-learn's
@@ -151,7 +151,7 @@ class MLP:
         Args:
             params: the parameter dict (with or without a model axis).
             X: inputs, shape ``(n, d)``.
-            perturbations: training-mode noise from :mod:`nnreg_core.stochastic`; each has
+            perturbations: training-mode noise from :mod:`nnreg_core.regularizers.stochastic`; each has
                 ``where`` (``"input"`` or ``"hidden"``) and a ``forward(a, rng)`` /
                 ``backward(da, state)`` pair.
             rng: a ``np.random.Generator``, needed when there are perturbations.

@@ -13,7 +13,7 @@ Where the regularizer sits is then visible in the loop: coupled L2 is added to `
 """
 import numpy as np
 
-from .scope import Strength
+from .regularizers.base import Strength
 
 
 class Optimizer:

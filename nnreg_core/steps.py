@@ -1,4 +1,4 @@
-"""One training step in a fixed order, on named parameter arrays or on a packed copy of them.
+"""The reference training step: the order of a step, written once, on named parameter arrays.
 
 One step on a batch, with every regularizer where it acts:
 
@@ -10,121 +10,105 @@ One step on a batch, with every regularizer where it acts:
 6. ``w += delta``;
 7. decays with ``stage == "after"`` (proximal L1), then constraints (``"constraint"``: max-norm).
 
-:func:`update` is the reference, array by array; :func:`packed_update` does the same on packed
-parameters (:mod:`nnreg_core.packed`); :mod:`nnreg_core.fused` folds the common SGD + L2 case
-into fewer operations.
+Coupled versus decoupled *is* this order: a penalty's gradient passes through the optimizer
+(step 4), a decay does not (step 5). :func:`update` runs it on a parameter space:
+:class:`ByName` (a dict of arrays, the reference) or the packed space of
+:mod:`nnreg_core.fast.packed`, which holds the same arrays as views into one. Every
+equivalence the notebooks and tests prove runs on :class:`ReferenceStep`
+(``Run(..., backend="reference")``).
 """
 import math
 
 import numpy as np
 
-from .optim import SGD
-from .scope import Regularizer
+from .regularizers.base import Regularizer
 
 KINDS = ("forward", "gradient", "decay", "constraint")
 
 
 def group(regularizers):
-    """Sort regularizers by where they act; refuse anything that is not one."""
+    """Sort regularizers by where they act; refuse anything that is not one.
+
+    ``regularizers`` is a list (:func:`as_list` makes one of a lone regularizer).
+    """
     groups = {kind: [] for kind in KINDS}
     for reg in regularizers:
         if not isinstance(reg, Regularizer) or reg.acts not in groups:
-            raise ValueError(f"{reg!r} is not a regularizer from nnreg_core (penalties, decay, "
-                             "constraints, stochastic).")
+            raise TypeError(f"regularizers: {reg!r} is not a regularizer from nnreg_core "
+                            "(penalties, decay, constraints, stochastic); pass a list such as "
+                            "[nc.L2(1e-3)].")
         groups[reg.acts].append(reg)
     return groups
 
 
-def step(model, params, opt_state, X, T, optimizer, groups, rng):
-    """One update of ``params`` in place on the batch ``(X, T)``; returns the batch data loss.
+def as_list(regularizers):
+    """``regularizers`` as a list: a lone regularizer counts as a list of one."""
+    if isinstance(regularizers, Regularizer):
+        return [regularizers]
+    try:
+        return list(regularizers)
+    except TypeError:
+        raise TypeError(f"regularizers must be a list of regularizers such as [nc.L2(1e-3)], "
+                        f"got {regularizers!r}.") from None
 
-    ``groups`` is :func:`group` of the regularizers. Order: see the module docstring.
+
+class ByName:
+    """Parameters as a dict of named arrays ``{"W1": (fan_in, fan_out), "b1": (fan_out,), …}``
+    (with a leading model axis ``(K, …)`` for K models): the reference space of :func:`update`.
+
+    ``views`` is what the network reads, ``blocks`` and ``grad_blocks`` what penalties and
+    decays act on (here the same dicts).
     """
-    out = update(model, params, opt_state, X, T, optimizer, groups, rng)
-    return model.data_loss(out, T)
 
+    def __init__(self, params):
+        self.views = self.blocks = params
+        self.grad_blocks = None
 
-def update(model, params, opt_state, X, T, optimizer, groups, rng):
-    """The work of :func:`step` without the loss: returns the network's output on the batch.
+    def backward(self, model, cache, T):
+        """The data-loss gradients (a new dict), kept as ``grad_blocks``."""
+        self.grad_blocks = model.backward(self.views, cache, T)
+        return self.grad_blocks
 
-    The gradients are the step's own, so the optimizer may overwrite them
-    (:meth:`~nnreg_core.optim.Optimizer.update_owned`).
-    """
-    out, cache = model.forward(params, X, groups["forward"], rng)
-    grads = model.backward(params, cache, T)
-    for penalty in groups["gradient"]:
-        penalty.add_grad(grads, params)
-    delta, opt_state = optimizer.update_owned(grads, opt_state)
-    lr = optimizer.lr
-    decays = groups["decay"]
-    for decay in decays:
-        if decay.stage == "before":
-            decay.apply(params, lr)
-    for name, d in delta.items():
-        params[name] += d
-    for decay in decays:
-        if decay.stage == "after":
-            decay.apply(params, lr)
-    for constraint in groups["constraint"]:
-        constraint.apply(params)
-    return out
+    def optimizer_input(self, optimizer):
+        """The gradients as the optimizer takes them."""
+        return self.grad_blocks
 
-
-def packed_update(model, packed, grads, opt_state, X, T, optimizer, groups, rng):
-    """:func:`update` on packed parameters and gradients (:mod:`nnreg_core.packed`).
-
-    The same operations on every element in the same order, so the same results; penalties and
-    decays act on the weight block at once, and plain SGD updates every parameter in one go.
-    """
-    params = packed.views
-    out, cache = model.forward(params, X, groups["forward"], rng)
-    model.backward_into(params, cache, T, grads.views)
-    for penalty in groups["gradient"]:
-        penalty.add_grad(grads.groups, packed.groups)
-    whole = type(optimizer) is SGD
-    delta, opt_state = optimizer.update_owned({"all": grads.flat} if whole else grads.views,
-                                              opt_state)
-    lr = optimizer.lr
-    decays = groups["decay"]
-    for decay in decays:
-        if decay.stage == "before":
-            decay.apply(packed.groups, lr)
-    if whole:
-        packed.flat += delta["all"]
-    else:
+    def add(self, delta):
+        """``w += delta`` for every name."""
         for name, d in delta.items():
-            params[name] += d
+            self.views[name] += d
+
+
+def update(model, space, opt_state, X, T, optimizer, groups, rng):
+    """One step on the batch ``(X, T)`` in the order of the module docstring, in place on
+    ``space`` (:class:`ByName` or a packed space); returns the network's output on the batch.
+
+    ``groups`` is :func:`group` of the regularizers. The gradients are the step's own, so the
+    optimizer may overwrite them (:meth:`~nnreg_core.optim.Optimizer.update_owned`).
+    """
+    out, cache = model.forward(space.views, X, groups["forward"], rng)
+    space.backward(model, cache, T)
+    for penalty in groups["gradient"]:
+        penalty.add_grad(space.grad_blocks, space.blocks)
+    delta, opt_state = optimizer.update_owned(space.optimizer_input(optimizer), opt_state)
+    lr = optimizer.lr
+    decays = groups["decay"]
+    for decay in decays:
+        if decay.stage == "before":
+            decay.apply(space.blocks, lr)
+    space.add(delta)
     for decay in decays:
         if decay.stage == "after":
-            decay.apply(packed.groups, lr)
+            decay.apply(space.blocks, lr)
     for constraint in groups["constraint"]:
-        constraint.apply(params)
+        constraint.apply(space.views)
     return out
 
 
-class PackedStep:
-    """:func:`packed_update` bound to packed parameters, gradients and an optimizer.
-
-    Calling it, ``step(X, T, opt_state, groups, rng)``, runs one step and returns whether the
-    batch data loss is finite (:func:`loss_is_finite`): the signature every packed step shares
-    (see :class:`nnreg_core.fused.FusedSGD`). It tests the loss at every step
-    (``checks_each_step``), so the chunks of a batched run go step by step together.
-    """
-
-    checks_each_step = True
-
-    def __init__(self, model, packed, grads, optimizer):
-        self.model, self.packed, self.grads, self.optimizer = model, packed, grads, optimizer
-
-    @staticmethod
-    def prepare(X):
-        """The inputs as this step takes them: ``X`` itself."""
-        return X
-
-    def __call__(self, X, T, opt_state, groups, rng=None):
-        out = packed_update(self.model, self.packed, self.grads, opt_state, X, T, self.optimizer,
-                            groups, rng)
-        return loss_is_finite(self.model, out, T)
+def step(model, params, opt_state, X, T, optimizer, groups, rng):
+    """One reference update of the dict ``params`` in place; returns the batch data loss."""
+    out = update(model, ByName(params), opt_state, X, T, optimizer, groups, rng)
+    return model.data_loss(out, T)
 
 
 def loss_is_finite(model, out, T):
@@ -137,3 +121,44 @@ def loss_is_finite(model, out, T):
     if model.loss == "mse":
         return bool(np.all(np.isfinite(model.data_loss(out, T))))
     return math.isfinite(out.sum())
+
+
+def largest_weight(arrays):
+    """The largest ``|w|`` over the arrays, NaN if any is NaN."""
+    return float(np.max([np.max(np.abs(a), initial=0.0) for a in arrays], initial=0.0))
+
+
+class ReferenceStep:
+    """The reference way of training an epoch: :func:`update` on :class:`ByName`, batch by batch.
+
+    The interface every step of a run shares (the fast ones in :mod:`nnreg_core.fast`):
+    ``kind``, ``holds(params)``, ``prepare(X)``, ``epoch(params, batches, opt_state, groups,
+    rng) -> finite`` and ``largest_weight(params)``.
+    """
+
+    kind = "reference"
+
+    def __init__(self, model, optimizer):
+        self.model, self.optimizer = model, optimizer
+
+    @staticmethod
+    def holds(params):
+        """Any parameter dict will do: the reference step keeps none of its own."""
+        return True
+
+    @staticmethod
+    def prepare(X):
+        """The inputs as this step takes them: ``X`` itself."""
+        return X
+
+    def epoch(self, params, batches, opt_state, groups, rng):
+        """Every batch ``(X, T)`` in order; False once a batch's data loss is not finite."""
+        space = ByName(params)
+        return all(loss_is_finite(self.model, update(self.model, space, opt_state, X, T,
+                                                     self.optimizer, groups, rng), T)
+                   for X, T in batches)
+
+    @staticmethod
+    def largest_weight(params):
+        """The largest ``|w|`` over every parameter (NaN if any is NaN)."""
+        return largest_weight(params.values())

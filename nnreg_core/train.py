@@ -6,27 +6,18 @@ coupled penalties, optimizer, decays, update, constraints). A :class:`Run` is an
 learning rate are read at every step, so changing them mid-run (``l2.lam = 0.1``) acts from the
 next step on, without restarting.
 
-How a step is computed is chosen once per run, fastest first; all compute the same update:
-:class:`~nnreg_core.fused.FusedSGD` for plain SGD with L2 (or no penalty) and no noise,
-:func:`~nnreg_core.steps.packed_update` on packed parameters for the core's element-wise
-regularizers, and :func:`~nnreg_core.steps.update` array by array otherwise. K models along a
-model axis are stepped in chunks on several threads (:mod:`nnreg_core.parallel`), or in worker
-processes when the run asks for them (:mod:`nnreg_core.processes`).
+How a step is computed is chosen by :func:`nnreg_core.fast.choose_step` (``run.stepper``):
+the reference step, or a fast path with the same updates. ``backend="reference"`` always takes
+the reference step: every equivalence the notebooks prove runs there.
 """
-import os
-
 import numpy as np
 
-from .fused import FusedSGD
-from .fused_parts import can_fuse, checks_each_step, fused_order
+from .fast import choose_step
 from .model import select_model
-from .packed import Packed, can_pack
-from .parallel import ChunkedSteps, can_split, usable_cores
 from .reports import EpochReport, History, weight_summary
-from .steps import KINDS, PackedStep, group, loss_is_finite, packed_update, step, update
+from .steps import as_list, group
 
-__all__ = ["EpochReport", "History", "KINDS", "MAX_WEIGHT", "Run", "group", "loss_is_finite",
-           "packed_update", "step", "training_dtype", "update", "weight_summary"]
+__all__ = ["EpochReport", "History", "MAX_WEIGHT", "Run", "training_dtype"]
 
 MAX_WEIGHT = 1e8
 
@@ -49,7 +40,8 @@ class Run:
         X_train, y_train: training data, ``(n, d)`` and labels or targets.
         X_test, y_test: optional held-out data, evaluated each epoch.
         optimizer: an :mod:`nnreg_core.optim` optimizer.
-        regularizers: any mix of penalties, decays, constraints and stochastic layers.
+        regularizers: a list of any mix of penalties, decays, constraints and stochastic
+            layers (a lone regularizer counts as a list of one).
         epochs: how many epochs to run (may be raised later to go on).
         batch_size: minibatch size; None for full batch.
         rng: a ``np.random.Generator`` (or an int seed) for shuffling and noise.
@@ -59,18 +51,21 @@ class Run:
             best weights (one model only).
         evaluate_every: evaluate losses and weights every this many epochs (and at the end).
         snapshots: keep a copy of the weights in each report (for histograms).
+        backend: ``"auto"`` (the fastest path that gives the same updates) or ``"reference"``
+            (always :class:`~nnreg_core.steps.ReferenceStep`, the step the notebooks' proofs
+            run on). ``run.stepper.kind`` says which was taken.
         processes: step the chunks of a batched run in worker processes instead of threads
-            (:mod:`nnreg_core.processes`; the parameters move into shared memory), for large
+            (:mod:`nnreg_core.fast.processes`; the parameters move into shared memory), for large
             sweeps, float32 ones most, that threads cannot speed up. Taken on POSIX systems
             when the run's chunks go through whole epochs (the fused SGD step, cross-entropy
-            loss), else threads; the same weights either way. ``run.workers`` (default: the
-            usable cores) counts the calling process.
+            loss), else threads; the same weights either way. ``run.workers`` (default None:
+            the usable cores) counts the calling process.
     """
 
     def __init__(self, model, params, X_train, y_train, X_test=None, y_test=None, *,
                  optimizer, regularizers=(), epochs=100, batch_size=None, rng=0,
                  shuffle=True, patience=None, evaluate_every=1, snapshots=True,
-                 processes=False):
+                 backend="auto", processes=False):
         model.check_params(params)
         self.model, self.optimizer = model, optimizer
         self.X_train = model.check_inputs(X_train)
@@ -81,7 +76,7 @@ class Run:
         if X_test is not None:
             self.X_test = model.check_inputs(X_test)
             self.T_test = model.encode_targets(y_test, len(self.X_test))
-        self.regularizers = list(regularizers)
+        self.regularizers = as_list(regularizers)
         self.groups = group(self.regularizers)
         dtype = training_dtype(params)
         self.params = {name: np.array(p, dtype=dtype, copy=True) for name, p in params.items()}
@@ -101,11 +96,11 @@ class Run:
         self.patience = None if patience is None else _positive_int(patience, "patience")
         self.evaluate_every = _positive_int(evaluate_every, "evaluate_every")
         self.snapshots = bool(snapshots)
-        self.packed = self.grads = self.chunked = self._packed_step = self._step_key = None
-        self._fused = False
-        self.workers = usable_cores()
+        self.backend = backend
+        self.workers = None
         self.processes = bool(processes)
-        self._pack()
+        self._stepper = self._stepper_key = None
+        self._choose_step()
         self.opt_state = optimizer.init(self.params)
         self.history = History()
         self.epoch = 0
@@ -139,89 +134,46 @@ class Run:
         """Model k's parameters, when training K models at once."""
         return select_model(self.params, k)
 
+    @property
+    def stepper(self):
+        """The step this run takes (see :func:`nnreg_core.fast.choose_step`); ``.kind`` names it:
+        ``"reference"``, ``"packed"``, ``"fused"``, ``"packed on threads"``, ``"fused on
+        threads"`` or ``"fused in processes"``."""
+        return self._choose_step()
+
     # ------------------------------------------------------------------ internals
-    def _pack(self):
-        """Pack the parameters into one array (:mod:`nnreg_core.packed`) when the step allows it,
-        in the fused step's order when that step applies.
+    def _step_key(self):
+        """What the choice of step depends on, beyond the parameters the step holds."""
+        regs = tuple(id(r) for kind in self.groups.values() for r in kind)
+        return (self.optimizer, type(self.optimizer), regs, self.workers, self.processes,
+                self.backend)
 
-        ``self.params`` keeps its dict and names; its arrays become views into the packing.
-        """
-        self.chunked = self._packed_step = None
-        self._fused = can_fuse(self.model, self.groups, self.optimizer)
-        if can_pack(self.model, self.params, self.groups):
-            order = fused_order(self.model) if self._fused else None
-            self.packed = Packed(self.params, order=order)
-            self.packed.point(self.params)
-            self.grads = Packed(like=self.packed)
-        else:
-            self.packed = self.grads = None
-
-    def _make_step(self, packed, grads):
-        """The step of one packed set of models (all, or a chunk): fused when it may be."""
-        if self._fused:
-            return FusedSGD(self.model, packed, grads, self.optimizer)
-        return PackedStep(self.model, packed, grads, self.optimizer)
-
-    def _step_function(self):
-        """``(step, X)`` for this epoch: ``step(X_batch, T_batch) -> finite``, chunked on threads,
-        packed or per array, and the training inputs as that step takes them."""
-        if self.packed is None:
-            def per_array(X, T):
-                out = update(self.model, self.params, self.opt_state, X, T, self.optimizer,
-                             self.groups, self.rng)
-                return loss_is_finite(self.model, out, T)
-            return per_array, self.X_train
-        key = (self.optimizer, self.workers, self.processes)
-        if can_split(self.packed, self.groups, self.optimizer):
-            if self.chunked is None or self._step_key != key:
-                self.chunked = self._chunked_steps()
-            self._step_key = key
-            chunked = self.chunked
-
-            def chunked_step(X, T):
-                return chunked(X, T, self.opt_state, self.groups)
-            chunked_step.epoch = lambda batches: chunked.epoch(batches, self.opt_state, self.groups)
-            return chunked_step, chunked.steps[0].prepare(self.X_train)
-        if self._packed_step is None or self._step_key != key:
-            self._packed_step = self._make_step(self.packed, self.grads)
-        self._step_key = key
-        packed_step = self._packed_step
-        return (lambda X, T: packed_step(X, T, self.opt_state, self.groups, self.rng),
-                packed_step.prepare(self.X_train))
-
-    def _chunked_steps(self):
-        """The chunks of the model axis, on threads or (when asked and possible) processes."""
-        if (self.processes and os.name == "posix" and self._fused
-                and not checks_each_step(self.model)):
-            from .processes import ProcessChunks  # only runs that ask for processes load it
-            chunked = ProcessChunks(self.model, self.packed, self.grads, self.workers,
-                                    self._make_step)
-            self.packed.point(self.params)  # the parameters now live in shared memory
-            return chunked
-        return ChunkedSteps(self.packed, self.grads, self.workers, self._make_step)
+    def _choose_step(self):
+        """The step for this epoch, chosen again when the parameters, the optimizer, the
+        regularizers or the workers were replaced since the last choice."""
+        key = self._step_key()
+        if (self._stepper is None or self._stepper_key != key
+                or not self._stepper.holds(self.params)):
+            self._stepper = choose_step(self.model, self.params, self.optimizer, self.groups,
+                                        backend=self.backend, workers=self.workers,
+                                        processes=self.processes)
+            self._stepper_key = key
+        return self._stepper
 
     def _train_epoch(self):
-        if (self.packed is None or not self.packed.holds(self.params)
-                or self._fused != can_fuse(self.model, self.groups, self.optimizer)):
-            self._pack()  # params or optimizer were replaced between epochs (or cannot pack)
-        step_on, X_all = self._step_function()
-        n, bs = len(X_all), self.batch_size
-        T_all = self.T_train
+        stepper = self._choose_step()
+        X_all, T_all = stepper.prepare(self.X_train), self.T_train
         if self.shuffle:
-            order = self.rng.permutation(n)
+            order = self.rng.permutation(len(X_all))
             X_all, T_all = X_all[order], T_all[order]
-        batches = [(X_all[start:start + bs], T_all[start:start + bs]) for start in range(0, n, bs)]
-        whole_epoch = getattr(step_on, "epoch", None)  # chunks on threads: see ChunkedSteps.epoch
-        if whole_epoch is not None:
-            return whole_epoch(batches)
-        return all(step_on(X, T) for X, T in batches)
+        bs = self.batch_size
+        batches = [(X_all[start:start + bs], T_all[start:start + bs])
+                   for start in range(0, len(X_all), bs)]
+        return stepper.epoch(self.params, batches, self.opt_state, self.groups, self.rng)
 
     def _weights_finite(self):
         """Every parameter finite and below MAX_WEIGHT in size (NaN fails the comparison)."""
-        if self.packed is not None and self.packed.holds(self.params):
-            return bool(np.max(np.abs(self.packed.flat), initial=0.0) < MAX_WEIGHT)
-        return all(np.all(np.isfinite(p)) and np.max(np.abs(p), initial=0.0) < MAX_WEIGHT
-                   for p in self.params.values())
+        return bool(self._choose_step().largest_weight(self.params) < MAX_WEIGHT)
 
     def _divergence_message(self):
         which = ""

@@ -1,6 +1,6 @@
 """Answer checkers for the notebook on dropout (07). NumPy only.
 
-The core's :class:`~nnreg_core.stochastic.Dropout` takes ``keep``, the probability of keeping a
+The core's :class:`~nnreg_core.regularizers.stochastic.Dropout` takes ``keep``, the probability of keeping a
 unit. Other texts use one letter for either meaning: Srivastava et al. (2014) and the CS231n notes
 write p for the probability of *keeping* (retaining) a unit; PyTorch's ``nn.Dropout(p)`` and
 Keras' ``Dropout(rate)`` give the probability of *dropping* it.

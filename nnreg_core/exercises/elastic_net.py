@@ -8,7 +8,7 @@ asks for an answer.
 """
 import numpy as np
 
-from ..penalties import ElasticNet
+from ..regularizers.penalties import ElasticNet
 from .answers import PLACEHOLDER, judge, read_number, say
 
 

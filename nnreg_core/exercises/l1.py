@@ -5,7 +5,7 @@ for a right answer, otherwise ``"Not yet: …"`` and what to look at; ``None`` a
 """
 import numpy as np
 
-from ..decay import soft_threshold
+from ..regularizers.decay import soft_threshold
 from .answers import call_answer, judge, known_slip, read_function, read_number, say
 
 #: The shrink question: plain SGD, learning rate and the L1 strength in the CS231n convention
@@ -74,7 +74,7 @@ def check_soft_threshold(fn):
 
     Returns:
         The printed message: ``"Correct: …"`` when every trial matches
-        :func:`nnreg_core.decay.soft_threshold` to 1e-12, otherwise the first problem found.
+        :func:`nnreg_core.regularizers.decay.soft_threshold` to 1e-12, otherwise the first problem found.
 
     >>> _ = check_soft_threshold(lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0))
     Correct: weights within t of zero land exactly on zero, the rest move t toward it.

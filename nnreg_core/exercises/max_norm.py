@@ -8,7 +8,7 @@ The checker prints and returns ``"Correct: …"`` or what to look at (see :mod:`
 """
 import numpy as np
 
-from ..constraints import MaxNorm, column_norms
+from ..regularizers.constraints import MaxNorm, column_norms
 from .answers import call_answer, judge, read_function, say
 
 

@@ -1,0 +1,148 @@
+"""Two dashboards side by side on the same data and seed, with a readout of each run's numbers.
+
+Both sides start from the same initial weights (same seed, same hidden sizes) and see the same
+minibatches, so any difference comes from the regularizers.
+"""
+import ipywidgets as W
+from matplotlib import pyplot as plt
+
+from .dashboard import Dashboard
+
+FIGSIZE = (8.0, 8.5)
+"""Each side's figure in inches: 576 px wide at 72 dpi, inside half of a 1600 px wide screen."""
+SIDE_WIDTH = "50%"
+NO_STRENGTH = "—"
+
+ROWS = (("strength", "strength"), ("epoch", "epoch"), ("train_loss", "train data loss"),
+        ("test_loss", "test data loss"), ("penalty", "penalty"),
+        ("train_accuracy", "train accuracy"), ("test_accuracy", "test accuracy"),
+        ("weight_norm", "weight norm ‖W‖₂"), ("zeros", "exact zeros"))
+
+
+def readout_html(left, right):
+    """An HTML table of two :meth:`Dashboard.summary` dicts, one column each; "—" where a
+    number is missing or means nothing (the strength of ``"none"``), and why a penalty of 0
+    is 0 when the regularizer adds no loss term."""
+    def cell(summary, key):
+        value = summary.get(key)
+        if value is None or (key == "strength" and summary["regularizer"] == "none"):
+            return NO_STRENGTH
+        if key == "penalty" and summary.get("zero_penalty"):
+            return f"0 ({summary['zero_penalty']})"
+        return f"{value:d}" if isinstance(value, int) else f"{value:.4g}"
+
+    head = (f"<tr><th></th><th>left: {left['regularizer']}</th>"
+            f"<th>right: {right['regularizer']}</th></tr>")
+    body = "".join(f"<tr><td>{text}</td><td>{cell(left, key)}</td>"
+                   f"<td>{cell(right, key)}</td></tr>" for key, text in ROWS)
+    return (f'<table style="font-size:15px;border-spacing:14px 2px">{head}{body}</table>')
+
+
+def placeholder_row():
+    """An empty row as tall as a slider or menu row."""
+    row = W.Label("", layout=W.Layout(height="var(--jp-widgets-inline-height, 28px)"))
+    row.add_class("nnreg-placeholder")
+    return row
+
+
+def is_placeholder(widget):
+    return "nnreg-placeholder" in widget._dom_classes
+
+
+def fit_half(control):
+    """Let a control shrink to its half of the screen (its own width stays the maximum)."""
+    width = control.layout.width
+    if width and width.endswith("px") and control.layout.max_width is None:
+        control.layout = W.Layout(width="100%", max_width=width)
+
+
+class Comparison:
+    """Two :class:`nnreg_core.display.dashboard.Dashboard` objects next to each other.
+
+    Args:
+        left, right: keyword arguments for each side, e.g. ``dict(regularizer="l1",
+            strength=1e-3)``.
+        dataset: the data set both sides train on.
+        panels, controls: as for a Dashboard (fewer, to fit half the width).
+        figsize: each side's figure size in inches.
+        **shared: any other Dashboard argument, the same for both sides (``seed``, ``lr``,
+            ``epochs``, ``X``, ``y``, …).
+
+    Raises:
+        ValueError: bad arguments on either side (the message names the side).
+    """
+
+    def __init__(self, left=None, right=None, dataset="moons",
+                 panels=("weights", "loss", "boundary"), controls=("strength", "mid_run"),
+                 figsize=FIGSIZE, **shared):
+        self.sides = {}
+        for side, own in (("left", left), ("right", right)):
+            own = dict(own or {})
+            clash = sorted(set(own) & {"dataset", "seed", "X", "y"})
+            if clash:
+                raise ValueError(f"{side} sets {clash}; both sides share the data and seed, so "
+                                 "pass them once to Comparison(...).")
+            try:
+                self.sides[side] = Dashboard(dataset=dataset, panels=panels, controls=controls,
+                                             figsize=figsize, title_lines=2,
+                                             **{**shared, **own})
+            except (TypeError, ValueError) as err:
+                raise ValueError(f"{side} side: {err}") from None
+            self.sides[side].on_draw = self._update_readout
+        self.left, self.right = self.sides["left"], self.sides["right"]
+        self.readout = W.HTML()
+        self.controls = {"play": W.Button(description="▶ train both", button_style="success")}
+        self.controls["play"].on_click(lambda _: self.play())
+        self._update_readout()
+        for dash in (self.left, self.right):
+            dash.ui.layout.width = SIDE_WIDTH
+            dash.ui.observe(lambda _: self.align_controls(), names="children")
+        self.align_controls()
+        self.ui = W.VBox([self.controls["play"], W.HBox([self.left.ui, self.right.ui]),
+                          self.readout])
+
+    def play(self):
+        """Train both sides (animated in a kernel, at once without an event loop)."""
+        for dash in (self.left, self.right):
+            dash.player.play()
+
+    def run(self):
+        """Train both sides to the end; returns ``(left_history, right_history)``."""
+        return self.left.run(), self.right.run()
+
+    def summary(self):
+        """``{"left": …, "right": …}``: each side's :meth:`Dashboard.summary`."""
+        return {"left": self.left.summary(), "right": self.right.summary()}
+
+    def static_figure(self):
+        """Both sides' current state on one pyplot Figure, left and right."""
+        width, height = self.left.figure.get_size_inches()
+        fig = plt.figure(figsize=(2 * width, height), dpi=100)
+        for sub, dash in zip(fig.subfigures(1, 2), (self.left, self.right)):
+            dash.draw_on(sub)
+        return fig
+
+    def align_controls(self):
+        """Pad the side with fewer control rows with empty rows where the other side's knobs
+        are (after the strength), so that both sides' rows, buttons and figures line up; fit
+        every control into its half."""
+        dashes = (self.left, self.right)
+        boxes = [dash.ui.children[0] for dash in dashes]
+        rows = [[c for c in box.children if not is_placeholder(c)] for box in boxes]
+        tallest = max(len(r) for r in rows)
+        for dash, box, own in zip(dashes, boxes, rows):
+            for control in own:
+                fit_half(control)
+            strength = dash.controls["strength"]
+            at = own.index(strength) + 1 if strength in own else len(own)
+            padding = [placeholder_row() for _ in range(tallest - len(own))]
+            box.children = tuple(own[:at] + padding + own[at:])
+
+    def _update_readout(self):
+        if hasattr(self, "readout") and hasattr(self, "right"):
+            self.readout.value = readout_html(self.left.summary(), self.right.summary())
+
+    def _repr_mimebundle_(self, **kwargs):
+        for dash in (self.left, self.right):
+            dash._repr_mimebundle_()
+        return self.ui._repr_mimebundle_(**kwargs)
