@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from numbers import Real
 
 from .regularizers.base import check_strength
+from .validate import real_number, whole_number
 
 CONTEXT = {"lr": "the learning rate", "n_train": "the training-set size n",
            "batch_size": "the minibatch size"}
@@ -87,7 +88,7 @@ CONVENTIONS = {c.name: c for c in (
 
 def convention(name):
     """The :class:`Convention` called ``name``, or a ValueError listing the known names."""
-    if name not in CONVENTIONS:
+    if not isinstance(name, str) or name not in CONVENTIONS:
         raise ValueError(f"unknown convention {name!r}; known: {', '.join(CONVENTIONS)}.")
     return CONVENTIONS[name]
 
@@ -100,10 +101,10 @@ def _context(src, dst, lr, n_train, batch_size):
                 raise ValueError(f"converting {'from' if conv is src else 'to'} {conv.name!r} "
                                  f"needs {key}= ({CONTEXT[key]}).")
     if lr is not None:
-        check_strength(float(lr), "lr", positive=True)
+        check_strength(real_number(lr, "lr"), "lr", positive=True)
     for key in ("n_train", "batch_size"):
-        if given[key] is not None and (int(given[key]) != given[key] or given[key] < 1):
-            raise ValueError(f"{key} must be a whole number >= 1, got {given[key]!r}.")
+        if given[key] is not None:
+            whole_number(given[key], key)
     if "batch_size" in src.needs + dst.needs and n_train is not None:
         if n_train % batch_size:
             raise ValueError(
@@ -114,7 +115,7 @@ def _context(src, dst, lr, n_train, batch_size):
 
 
 def _check_value(value, conv):
-    if not isinstance(value, Real):
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise ValueError(f"the value must be a number, got {value!r}.")
     if conv.name == "decay_factor":
         check_strength(float(value), "decay factor f", positive=True, upper=1.0)
@@ -142,7 +143,7 @@ def convert(value, from_, to, *, lr=None, n_train=None, batch_size=None, optimiz
     0.040000000000000036
     """
     src, dst = convention(from_), convention(to)
-    if optimizer not in OPTIMIZERS:
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {OPTIMIZERS}.")
     _check_value(value, src)
     ctx = _context(src, dst, lr, n_train, batch_size)
@@ -176,3 +177,72 @@ def convert_all(value, from_, *, lr=None, n_train=None, batch_size=None, optimiz
                 raise
             rows.append((name, None, str(err)))
     return rows
+
+
+TABLE_COLUMN_GAP = 4
+"""Spaces between the columns of :func:`conversion_table`."""
+
+
+def conversion_rows(value, from_, *, lr=None, n_train=None, batch_size=None, optimizer="sgd"):
+    """Rows ``(name, value or None, needs, note)`` for every convention.
+
+    ``needs`` lists the context the conversion to that row uses (with the source's own needs):
+    e.g. ``"lr"`` for the decoupled forms, ``"batch_size"`` for scikit-learn. ``note`` is the
+    formula, or the reason the conversion is refused.
+
+    >>> name, value, uses, note = conversion_rows(0.98, "decay_factor", lr=0.1)[0]
+    >>> name, round(value, 12), uses
+    ('cs231n', 0.2, 'lr')
+
+    Raises:
+        ValueError: the value itself is invalid in ``from_`` (negative, NaN, missing context).
+    """
+    rows = convert_all(value, from_, lr=lr, n_train=n_train, batch_size=batch_size,
+                       optimizer=optimizer)
+    source_needs = CONVENTIONS[from_].needs
+    out = []
+    for name, converted, note in rows:
+        needs = tuple(dict.fromkeys(source_needs + CONVENTIONS[name].needs))
+        out.append((name, converted, ", ".join(needs) or "-", note))
+    return out
+
+
+def format_converted(value):
+    """A converted value to 6 significant digits, or ``"refused"`` for None.
+
+    >>> format_converted(0.0015), format_converted(None)
+    ('0.0015', 'refused')
+    """
+    return "refused" if value is None else f"{float(value):.6g}"
+
+
+def conversion_table(value, from_, *, lr=None, n_train=None, batch_size=None, optimizer="sgd"):
+    """The conversions of :func:`conversion_rows` as an aligned plain-text table.
+
+    Values are shown to 6 significant digits; a header line states the input and context.
+    Columns are as wide as their longest entry and :data:`TABLE_COLUMN_GAP` spaces apart.
+    Refused rows point to a numbered reason printed once below the table.
+
+    >>> print(conversion_table(0.01, "keras", lr=0.1).splitlines()[2])
+    cs231n              0.02    -             loss += (λ/2)·Σw²  →  grad += λ·w
+    """
+    rows = conversion_rows(value, from_, lr=lr, n_train=n_train, batch_size=batch_size,
+                           optimizer=optimizer)
+    header = (f"{float(value):.6g} in {from_!r}, with lr={lr}, n_train={n_train}, "
+              f"batch_size={batch_size}, optimizer={optimizer!r}")
+    name_w = max(len(name) for name, *_ in rows)
+    value_w = max(len("value"), *(len(format_converted(c)) for _, c, _, _ in rows))
+    uses_w = max(len("uses"), *(len(needs) for _, _, needs, _ in rows))
+    gap = " " * TABLE_COLUMN_GAP
+    lines = [header, gap.join([f"{'convention':<{name_w}}", f"{'value':>{value_w}}",
+                               f"{'uses':<{uses_w}}", "written as"])]
+    reasons = []
+    for name, converted, needs, note in rows:
+        if converted is None:
+            if note not in reasons:
+                reasons.append(note)
+            note = f"refused, see [{reasons.index(note) + 1}]"
+        lines.append(gap.join([f"{name:<{name_w}}", f"{format_converted(converted):>{value_w}}",
+                               f"{needs:<{uses_w}}", note]))
+    lines += [f"[{i}] {reason}" for i, reason in enumerate(reasons, start=1)]
+    return "\n".join(lines)

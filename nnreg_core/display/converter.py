@@ -1,22 +1,18 @@
 """A lambda converter: one L2 strength typed in one library's convention, shown in all of them.
 
-Built on :func:`nnreg_core.conventions.convert_all`. :func:`conversion_table` gives the same
-numbers as plain text (for printed, compared notebook output); :class:`Converter` is the
-ipywidgets form: a value, its convention, and the learning rate, training-set size, minibatch
-size and optimizer the conversion depends on.
-
->>> name, value, uses, note = conversion_rows(0.98, "decay_factor", lr=0.1)[0]
->>> name, round(value, 12), uses
-('cs231n', 0.2, 'lr')
+Built on :func:`nnreg_core.conventions.conversion_rows`. The same numbers as plain text (for
+printed, compared notebook output) come from :func:`nnreg_core.conventions.conversion_table`
+(NumPy only), importable from here too; :class:`Converter` is the ipywidgets form: a value, its
+convention, and the learning rate, training-set size, minibatch size and optimizer the
+conversion depends on.
 """
 import html
 
 import ipywidgets as widgets
 
-from ..conventions import CONVENTIONS, OPTIMIZERS, convert_all
+from ..conventions import (CONVENTIONS, OPTIMIZERS, conversion_rows, conversion_table,  # noqa: F401
+                           format_converted)
 
-COLUMN_GAP = 4
-"""Spaces between the columns of the plain-text table."""
 CELL_PADDING = "padding:2px 14px 2px 0"
 """Room after every cell of the HTML table, so no column runs into the next."""
 LABELS = {
@@ -29,59 +25,6 @@ LABELS = {
     "decay_factor": "decay factor f (w *= f)",
     "blog_decay": "blog λ (w -= λ·w)",
 }
-
-
-def conversion_rows(value, from_, *, lr=None, n_train=None, batch_size=None, optimizer="sgd"):
-    """Rows ``(name, value or None, needs, note)`` for every convention.
-
-    ``needs`` lists the context the conversion to that row uses (with the source's own needs):
-    e.g. ``"lr"`` for the decoupled forms, ``"batch_size"`` for scikit-learn. ``note`` is the
-    formula, or the reason the conversion is refused.
-
-    Raises:
-        ValueError: the value itself is invalid in ``from_`` (negative, NaN, missing context).
-    """
-    rows = convert_all(value, from_, lr=lr, n_train=n_train, batch_size=batch_size,
-                       optimizer=optimizer)
-    source_needs = CONVENTIONS[from_].needs
-    out = []
-    for name, converted, note in rows:
-        needs = tuple(dict.fromkeys(source_needs + CONVENTIONS[name].needs))
-        out.append((name, converted, ", ".join(needs) or "-", note))
-    return out
-
-
-def _format(value):
-    return "refused" if value is None else f"{float(value):.6g}"
-
-
-def conversion_table(value, from_, *, lr=None, n_train=None, batch_size=None, optimizer="sgd"):
-    """The conversions of :func:`conversion_rows` as an aligned plain-text table.
-
-    Values are shown to 6 significant digits; a header line states the input and context.
-    Columns are as wide as their longest entry and :data:`COLUMN_GAP` spaces apart.
-    Refused rows point to a numbered reason printed once below the table.
-    """
-    rows = conversion_rows(value, from_, lr=lr, n_train=n_train, batch_size=batch_size,
-                           optimizer=optimizer)
-    header = (f"{float(value):.6g} in {from_!r}, with lr={lr}, n_train={n_train}, "
-              f"batch_size={batch_size}, optimizer={optimizer!r}")
-    name_w = max(len(name) for name, *_ in rows)
-    value_w = max(len("value"), *(len(_format(converted)) for _, converted, _, _ in rows))
-    uses_w = max(len("uses"), *(len(needs) for _, _, needs, _ in rows))
-    gap = " " * COLUMN_GAP
-    lines = [header, gap.join([f"{'convention':<{name_w}}", f"{'value':>{value_w}}",
-                               f"{'uses':<{uses_w}}", "written as"])]
-    reasons = []
-    for name, converted, needs, note in rows:
-        if converted is None:
-            if note not in reasons:
-                reasons.append(note)
-            note = f"refused, see [{reasons.index(note) + 1}]"
-        lines.append(gap.join([f"{name:<{name_w}}", f"{_format(converted):>{value_w}}",
-                               f"{needs:<{uses_w}}", note]))
-    lines += [f"[{i}] {reason}" for i, reason in enumerate(reasons, start=1)]
-    return "\n".join(lines)
 
 
 class Converter:
@@ -161,7 +104,7 @@ class Converter:
             mine = name == self.controls["convention"].value
             weight = "font-weight:bold;" if mine else ""
             cells.append(f"<tr style='{weight}'><td {pad}>{html.escape(LABELS[name])}</td>"
-                         f"<td align='right' {pad}>{_format(converted)}</td>"
+                         f"<td align='right' {pad}>{format_converted(converted)}</td>"
                          f"<td {pad}>{needs}</td><td {pad}>{html.escape(note)}</td></tr>")
         return ("<table style='font-size:110%;border-collapse:collapse'>" + "".join(cells)
                 + "</table>")

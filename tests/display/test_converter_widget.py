@@ -76,7 +76,7 @@ def _column_starts(line):
 
 @pytest.mark.parametrize("value, convention", [(0.98, "decay_factor"), (1.234567e-5, "cs231n")])
 def test_table_columns_are_aligned_and_never_touch(value, convention):
-    from nnreg_core.display.converter import COLUMN_GAP
+    from nnreg_core.conventions import TABLE_COLUMN_GAP as COLUMN_GAP
     lines = conversion_table(value, convention, **CONTEXT).splitlines()
     table = [l for l in lines[1:] if not l.startswith("[")]
     head_starts = _column_starts(table[0])
@@ -96,3 +96,10 @@ def test_form_table_cells_have_room_between_columns():
     n_cells = html_table.count("<td") + html_table.count("<th")
     assert n_cells == 4 * (1 + len(nc.conventions.CONVENTIONS))
     assert html_table.count(CELL_PADDING) == n_cells
+
+
+def test_the_table_lives_in_the_numpy_core_and_the_widget_module_still_offers_it():
+    import nnreg_core.conventions as conventions
+    import nnreg_core.display.converter as converter
+    assert converter.conversion_table is conventions.conversion_table
+    assert conventions.conversion_table.__module__ == "nnreg_core.conventions"
