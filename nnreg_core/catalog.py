@@ -17,6 +17,9 @@ weight_decay  ``DecoupledWeightDecay(wd)``:              wd (equals L2's λ unde
 max_norm      ``MaxNorm(c)``: ``‖w_j‖₂ ≤ c`` per unit    c (smaller is stronger)
 dropout       ``Dropout(keep)``, inverted                keep probability (1 turns it off)
 noise         ``GaussianNoise(sigma)``: ``a + σ·ε``      σ (knob ``where``: input or hidden)
+augment       ``Augment(shift)``: shifts ≤ shift px and  shift in pixels (knobs ``degrees``,
+              rotations ≤ degrees of each 8x8 image      ``mean``, ``scale``: the inputs'
+                                                         standardization)
 ============  =========================================  ======================================
 
 A strength may be an array of shape ``(K,)``: one value per model when K models train at once.
@@ -28,17 +31,20 @@ A strength may be an array of shape ``(K,)``: one value per model when K models 
 """
 import numpy as np
 
+from .regularizers.augment import Augment
 from .regularizers.constraints import MaxNorm
 from .regularizers.decay import DecoupledWeightDecay, ProximalL1
 from .regularizers.penalties import L1, L2, ElasticNet
 from .regularizers.base import check_strength
 from .regularizers.stochastic import Dropout, GaussianNoise
 
-NAMES = ("none", "l2", "l1", "elastic_net", "weight_decay", "max_norm", "dropout", "noise")
+NAMES = ("none", "l2", "l1", "elastic_net", "weight_decay", "max_norm", "dropout", "noise",
+         "augment")
 
 TITLES = {"none": "none", "l2": "L2", "l1": "L1", "elastic_net": "elastic net",
           "weight_decay": "weight decay (decoupled)", "max_norm": "max-norm",
-          "dropout": "dropout", "noise": "Gaussian noise"}
+          "dropout": "dropout", "noise": "Gaussian noise",
+          "augment": "data augmentation"}
 
 SLIDERS = {
     "none": dict(min=0.0, max=1.0, value=0.0, log=False, label="no strength (no regularizer)",
@@ -55,11 +61,14 @@ SLIDERS = {
                     label="keep probability (dropout, 1 = off)", param="keep"),
     "noise": dict(min=1e-3, max=1.0, value=0.1, log=True, label="σ (Gaussian noise, a + σ·ε)",
                   param="sigma"),
+    "augment": dict(min=0.0, max=2.0, value=1.0, log=False,
+                    label="shift (augmentation, pixels; rotations ≤ degrees)", param="shift"),
 }
 
 KNOBS = {"none": {}, "l2": {}, "l1": {"form": "subgradient"}, "elastic_net": {"l1_ratio": 0.5},
          "weight_decay": {}, "max_norm": {"layers": None}, "dropout": {"where": "hidden"},
-         "noise": {"where": "input"}}
+         "noise": {"where": "input"},
+         "augment": {"degrees": 10.0, "mean": 0.0, "scale": 1.0}}
 
 
 SHARED_KNOBS = {"keep", "c", "sigma", "l1_ratio", "where", "form"}
@@ -134,6 +143,8 @@ def make(name, strength=None, lr=0.1, **knobs):
         return [MaxNorm(strength, layers=k["layers"])]
     if name == "dropout":
         return [Dropout(strength, where=k["where"])]
+    if name == "augment":
+        return [Augment(strength, degrees=k["degrees"], mean=k["mean"], scale=k["scale"])]
     return [GaussianNoise(strength, where=k["where"])]
 
 
@@ -178,7 +189,7 @@ def retune(regularizers, name, strength, lr=0.1, **knobs):
     for old, new in zip(regularizers, fresh):
         if type(old) is not type(new):
             raise ValueError(f"{type(old).__name__} was not made as {name!r}.")
-        for attr in ("lam", "l1", "l2", "wd", "c", "keep", "sigma"):
+        for attr in ("lam", "l1", "l2", "wd", "c", "keep", "sigma", "shift", "degrees"):
             if attr in new.__dict__:
                 setattr(old, attr, new.__dict__[attr])
 

@@ -2,6 +2,7 @@
 
 One step on a batch, with every regularizer where it acts:
 
+0. the batch is transformed (``acts == "batch"``: data augmentation);
 1. forward with training-mode noise (``acts == "forward"``: dropout, Gaussian noise);
 2. backward: gradient of the mean data loss;
 3. coupled penalties add their gradient (``"gradient"``: L2, L1, elastic net);
@@ -23,7 +24,7 @@ import numpy as np
 
 from .regularizers.base import Regularizer
 
-KINDS = ("forward", "gradient", "decay", "constraint")
+KINDS = ("batch", "forward", "gradient", "decay", "constraint")
 
 
 def group(regularizers):
@@ -35,8 +36,8 @@ def group(regularizers):
     for reg in regularizers:
         if not isinstance(reg, Regularizer) or reg.acts not in groups:
             raise TypeError(f"regularizers: {reg!r} is not a regularizer from nnreg_core "
-                            "(penalties, decay, constraints, stochastic); pass a list such as "
-                            "[nc.L2(1e-3)].")
+                            "(penalties, decay, constraints, stochastic, augment); pass a list "
+                            "such as [nc.L2(1e-3)].")
         groups[reg.acts].append(reg)
     return groups
 
@@ -86,6 +87,8 @@ def update(model, space, opt_state, X, T, optimizer, groups, rng):
     ``groups`` is :func:`group` of the regularizers. The gradients are the step's own, so the
     optimizer may overwrite them (:meth:`~nnreg_core.optim.Optimizer.update_owned`).
     """
+    for augmentation in groups["batch"]:
+        X = augmentation.apply(X, rng)
     out, cache = model.forward(space.views, X, groups["forward"], rng)
     space.backward(model, cache, T)
     for penalty in groups["gradient"]:

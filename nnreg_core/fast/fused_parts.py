@@ -12,10 +12,10 @@ from ..optim import SGD
 def can_fuse(model, groups, optimizer):
     """Whether a step may run fused: an :class:`~nnreg_core.model.MLP`, plain
     :class:`~nnreg_core.optim.SGD`, penalties that all declare the ``"fused"`` fast path (L2),
-    no decay and no training-mode noise (the parameters must also pack, see
+    no decay, no augmentation and no training-mode noise (the parameters must also pack, see
     :func:`~nnreg_core.fast.packed.can_pack`)."""
     return (type(model) is MLP and type(optimizer) is SGD
-            and not groups["forward"] and not groups["decay"]
+            and not groups["batch"] and not groups["forward"] and not groups["decay"]
             and all("fused" in p.fast_paths for p in groups["gradient"]))
 
 

@@ -60,7 +60,7 @@ def can_split(packed, groups, optimizer):
     """Whether a packed step may run chunk by chunk (see the module docstring)."""
     if packed is None or not packed.lead or len(chunk_bounds(packed.lead[0])) < 2:
         return False
-    if groups["forward"] or type(optimizer) not in SPLITTABLE_OPTIMIZERS:
+    if groups["batch"] or groups["forward"] or type(optimizer) not in SPLITTABLE_OPTIMIZERS:
         return False
     return all("chunks" in reg.fast_paths
                for reg in groups["gradient"] + groups["decay"] + groups["constraint"])

@@ -1,0 +1,64 @@
+"""Several draws of one small digits experiment: train, validation and test images apart.
+
+An honest comparison repeats an experiment over several data draws: :func:`digits_draw` takes
+``n_train`` training images, ``n_val`` validation images and ``n_test`` test images of the 8x8
+digits, disjoint, in an order set by ``seed``, and standardizes every pixel with the training
+images' mean and spread. It also returns that standardization, which an augmentation needs
+to move raw pixels (:class:`nnreg_core.regularizers.augment.Augment`).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .data import load_digits
+
+
+@dataclass
+class Draw:
+    """One draw: standardized ``X_*`` of shape ``(n, 64)``, labels ``y_*``, and the pixels'
+    ``mean`` and ``scale`` (shape ``(64,)``; ``raw = X * scale + mean``)."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    seed: int
+
+
+def digits_draw(seed, n_train=100, n_val=500, n_test=1000):
+    """Draw ``seed``: disjoint train, validation and test images, standardized on the train set.
+
+    The images are shuffled by ``np.random.default_rng(seed)``; constant training pixels keep
+    a scale of 1.
+
+    >>> d = digits_draw(0, n_train=10, n_val=5, n_test=5)
+    >>> d.X_train.shape, d.X_val.shape, d.mean.shape
+    ((10, 64), (5, 64), (64,))
+    """
+    X, y = load_digits()
+    sizes = {"n_train": n_train, "n_val": n_val, "n_test": n_test}
+    for name, n in sizes.items():
+        if int(n) != n or n < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {n!r}.")
+    if n_train + n_val + n_test > len(X):
+        raise ValueError(f"digits has {len(X)} images; n_train + n_val + n_test = "
+                         f"{n_train + n_val + n_test} is too many.")
+    order = np.random.default_rng(seed).permutation(len(X))
+    cuts = np.cumsum([n_train, n_val, n_test])
+    train, val, test = order[:cuts[0]], order[cuts[0]:cuts[1]], order[cuts[1]:cuts[2]]
+    mean = X[train].mean(axis=0)
+    scale = X[train].std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    part = {name: (X[rows] - mean) / scale for name, rows in
+            (("train", train), ("val", val), ("test", test))}
+    return Draw(part["train"], y[train], part["val"], y[val], part["test"], y[test],
+                mean, scale, int(seed))
+
+
+def augment_knobs(draw):
+    """The catalog knobs that let augmentation move this draw's raw pixels."""
+    return {"mean": draw.mean, "scale": draw.scale}
