@@ -23,7 +23,7 @@ LAYERS = [
     ("optim", "conventions", "model", "catalog"),
     ("steps",),
     ("fast",),
-    ("train",),
+    ("train", "experiments"),
     ("exercises",),
     ("display",),
 ]
