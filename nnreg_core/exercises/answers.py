@@ -10,24 +10,85 @@ make that one pattern::
         return say(problem)
     return say(judge(value, right, "Correct: …", slips, "Not yet: …"))
 
-NumPy only.
+In a notebook :func:`say` shows the message as a coloured block (:class:`Feedback`: green
+"Correct", amber "Not yet", grey "Your turn"), with the message itself as the plain-text
+fallback that nbval compares; elsewhere it prints the message. NumPy only: the running IPython
+shell is found through the ``get_ipython`` builtin that IPython installs, never imported.
 """
+import builtins
+import html
+
 import numpy as np
 
 #: What a checker says while the learner's answer is still the ``None`` the notebook shows.
 PLACEHOLDER = "Replace None with your answer, then run the cell again."
 
+#: ``kind: (heading, prefix dropped from the message, text colour, background, edge colour)``.
+#: Dark text on a light tint (contrast above 7:1), and a word and a mark besides the colour.
+LOOKS = {
+    "correct": ("✔ Correct", "Correct: ", "#0b3d1f", "#e3f4e8", "#1e8a46"),
+    "not yet": ("✘ Not yet", "Not yet: ", "#4d2c00", "#fff1d6", "#d08a00"),
+    "your turn": ("✎ Your turn", "", "#263238", "#eef1f4", "#78909c"),
+}
+
+
+class Feedback(str):
+    """A checker's message: a ``str`` (compared, printed) that Jupyter shows as a block.
+
+    ``kind`` is ``"correct"`` for a message starting with ``"Correct"``, ``"your turn"`` for
+    :data:`PLACEHOLDER`, else ``"not yet"`` (a named slip, a bad input, "Not yet: …").
+
+    >>> Feedback("Correct: 0.5.").kind, Feedback("Twice too big.").kind
+    ('correct', 'not yet')
+    >>> Feedback("Not yet: halve it.")._repr_mimebundle_()["text/plain"]
+    'Not yet: halve it.'
+    """
+
+    @property
+    def kind(self):
+        if self.startswith("Correct"):
+            return "correct"
+        return "your turn" if self == PLACEHOLDER else "not yet"
+
+    def _repr_html_(self):
+        heading, prefix, ink, paper, edge = LOOKS[self.kind]
+        body = self[len(prefix):] if prefix and self.startswith(prefix) else str(self)
+        return (f'<div class="nnreg-feedback nnreg-{self.kind.replace(" ", "-")}" '
+                f'style="color:{ink};background-color:{paper};border:2px solid {edge};'
+                f'border-left:10px solid {edge};border-radius:4px;padding:8px 14px;'
+                f'margin:4px 0;font-size:16px;line-height:1.45;white-space:pre-wrap">'
+                f'<strong style="font-size:18px">{heading}</strong>  '
+                f'{html.escape(body)}</div>')
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": str(self), "text/html": self._repr_html_()}
+
+
+def running_shell():
+    """The IPython shell running this code (a Jupyter kernel, IPython), or None (plain Python)."""
+    finder = getattr(builtins, "get_ipython", None)
+    return finder() if finder is not None else None
+
 
 def say(message):
-    """Print ``message`` for the learner and return it, so tests and cells can read it too.
+    """Show ``message`` to the learner and return it (a :class:`Feedback`, so a ``str``), so
+    tests and cells can read it too.
+
+    In a Jupyter kernel it is published as display data (``text/html``, the coloured block, and
+    ``text/plain``, the message); without IPython it is printed.
 
     >>> reply = say("Correct: 0.5.")
     Correct: 0.5.
     >>> reply
     'Correct: 0.5.'
     """
-    print(message)
-    return message
+    feedback = Feedback(message)
+    shell = running_shell()
+    if shell is None or not hasattr(shell, "display_pub"):
+        print(feedback)
+    else:
+        shell.display_pub.publish(data=feedback._repr_mimebundle_(), metadata={})
+    return feedback
 
 
 def read_number(answer, what):

@@ -12,8 +12,9 @@ import nnreg_core.exercises
 from nnreg_core.regularizers.decay import soft_threshold
 from nnreg_core.exercises import (dropout, elastic_net, l1, l2, max_norm, noise, overfitting,
                                   side_by_side, weight_decay)
-from nnreg_core.exercises.answers import (PLACEHOLDER, call_answer, close, judge, known_slip,
-                                          read_function, read_number, say)
+from nnreg_core.exercises import answers
+from nnreg_core.exercises.answers import (PLACEHOLDER, Feedback, call_answer, close, judge,
+                                          known_slip, read_function, read_number, say)
 
 
 # ---------------------------------------------------------------- reading an answer
@@ -92,6 +93,62 @@ def test_judge_puts_right_before_slips_before_the_fallback():
 def test_say_prints_the_message_it_returns(capsys):
     assert say("Not yet: look again.") == "Not yet: look again."
     assert capsys.readouterr().out == "Not yet: look again.\n"
+
+
+# ---------------------------------------------------------------- how it looks
+@pytest.mark.parametrize("message, kind, heading, edge", [
+    ("Correct: λ = 0.0015.", "correct", "Correct", "#1e8a46"),
+    ("Not yet: halve it.", "not yet", "Not yet", "#d08a00"),
+    ("That is λ itself, not lr·λ.", "not yet", "Not yet", "#d08a00"),
+    (PLACEHOLDER, "your turn", "Your turn", "#78909c"),
+])
+def test_feedback_is_a_coloured_block_with_the_message_as_plain_text(message, kind, heading,
+                                                                     edge):
+    feedback = Feedback(message)
+    bundle = feedback._repr_mimebundle_()
+    assert feedback == message and feedback.kind == kind
+    assert bundle["text/plain"] == message
+    assert heading in bundle["text/html"] and f"solid {edge}" in bundle["text/html"]
+    assert bundle["text/html"].count("Correct") == (1 if kind == "correct" else 0)
+
+
+def test_feedback_html_escapes_the_message():
+    html = Feedback("Not yet: is 1 < 2 & 3 > 2?")._repr_html_()
+    assert "1 &lt; 2 &amp; 3 &gt; 2" in html and "1 < 2" not in html
+
+
+class RecordingShell:
+    """Stands in for a Jupyter kernel's shell: keeps what is published."""
+
+    def __init__(self):
+        self.published = []
+        self.display_pub = self
+
+    def publish(self, data, metadata=None):
+        self.published.append(data)
+
+
+def test_say_publishes_html_and_text_in_a_kernel_and_prints_nothing(monkeypatch, capsys):
+    shell = RecordingShell()
+    monkeypatch.setattr(answers.builtins, "get_ipython", lambda: shell, raising=False)
+    reply = say("Correct: 0.5.")
+    assert reply == "Correct: 0.5." and isinstance(reply, str)
+    assert capsys.readouterr().out == ""
+    [data] = shell.published
+    assert data["text/plain"] == "Correct: 0.5." and "Correct" in data["text/html"]
+
+
+def test_a_real_kernel_stores_display_data_nbval_compares():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "from nnreg_core.exercises.answers import say\nverdict = say('Not yet: halve it.')")]
+    nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
+    [output] = notebook.cells[0].outputs
+    assert output.output_type == "display_data"
+    assert output.data["text/plain"] == "Not yet: halve it."
+    assert "Not yet" in output.data["text/html"] and "#d08a00" in output.data["text/html"]
 
 
 # ---------------------------------------------------------------- every checker
