@@ -17,6 +17,9 @@ import ipywidgets as W
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
+from inspect import signature
+
+from . import state
 from .blit import Blitter
 from .controls import Coalescer, Player, live_canvas, make_buttons, make_controls
 from .events import DashboardEvents
@@ -29,6 +32,13 @@ __all__ = ["Dashboard"]
 FIGSIZE, DPI = (15, 9), 72
 CONTROLS = ("regularizer", "strength", "l1_ratio", "where", "form", "lr", "epochs", "dataset",
             "n_train", "hidden", "mid_run")
+
+
+def constructor_defaults():
+    """``{argument: default}`` of ``Dashboard(...)``, for what a state may leave out."""
+    defaults = {n: p.default for n, p in signature(Dashboard.__init__).parameters.items()}
+    defaults["knobs"] = {}
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in defaults.items()}
 
 
 class Dashboard(DashboardEvents):
@@ -162,6 +172,30 @@ class Dashboard(DashboardEvents):
         else:
             dropdown.value = OWN_DATA
         return not self.message.value
+
+    def state(self):
+        """The whole scenario as a short URL-safe text; ``Dashboard.from_state(text)`` rebuilds it.
+
+        Holds the regularizer, its strength and knobs, the data set, n_train, seed, hidden sizes,
+        learning rate, epochs, batch size, panels, controls and mode (what differs from a fresh
+        ``Dashboard()``). A dashboard on your own arrays cannot be shared this way.
+        """
+        if self.own is not None:
+            raise ValueError("this dashboard trains on your own arrays (X, y), which a state "
+                             "text cannot carry; share the notebook instead.")
+        s = self.settings
+        current = {"regularizer": s.regularizer, "strength": float(s.strength),
+                   "knobs": dict(s.knobs), "dataset": s.dataset, "n_train": s.n_train,
+                   "seed": s.seed, "hidden": tuple(s.hidden), "lr": float(s.lr),
+                   "epochs": s.epochs, "batch_size": s.batch_size, "panels": self.panel_names,
+                   "controls": self.shown, "mode": self.mode}
+        defaults = constructor_defaults()
+        return state.encode({k: v for k, v in current.items() if defaults.get(k) != v})
+
+    @classmethod
+    def from_state(cls, text):
+        """The dashboard a :meth:`state` text describes; a ValueError names a bad field."""
+        return cls(**state.decode(text))
 
     def hold_updates(self):
         """Context manager: apply a burst of control changes once, at the end of the block."""
