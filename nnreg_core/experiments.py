@@ -6,6 +6,7 @@ over several seeds on the model axis and read mean ± sd from a results table. N
 - :func:`starts`: K initial networks from K seeds, stacked on the model axis.
 - :func:`sweep`: S strengths × R repeats (initial seeds, optionally data draws) in one batched
   run per data set; returns a :class:`Sweep` whose fields have shape ``(R, S)``.
+- :func:`trace_steps`: continue a run one minibatch at a time and record every step.
 
 >>> import nnreg_core as nc
 >>> data = nc.load("moons", n_train=40, n_test=100, seed=0)
@@ -209,3 +210,38 @@ def _final(run):
     values["largest_weight"] = largest_weight(run.params)
     shape = np.shape(last.train_loss)
     return {n: np.full(shape, np.nan) if v is None else v for n, v in values.items()}
+
+
+def trace_steps(run, epochs, record):
+    """Train ``run`` ``epochs`` epochs further, one minibatch at a time, recording each step.
+
+    The steps are those :class:`Run` takes (same shuffling, same batches, the reference step),
+    so the weights end where ``epochs`` more epochs of ``run`` would have left them; only the
+    per-epoch reports are not made. Use it to see what epoch-end snapshots hide, such as a
+    weight that changes sign every step.
+
+    Args:
+        run: a :class:`Run` made with ``backend="reference"``.
+        epochs: how many epochs to add (``run.epochs`` grows to fit).
+        record: a function of the parameter dict returning an array to keep after each step.
+
+    Returns:
+        ``(steps, …)``: ``record(params)`` after each of ``epochs · batches`` steps.
+    """
+    if run.backend != "reference":
+        raise ValueError(f"trace_steps follows the reference step; make the run with "
+                         f"backend='reference' (it has backend={run.backend!r}).")
+    epochs = int(epochs)
+    if epochs < 1:
+        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}.")
+    n, size, trace = len(run.X_train), run.batch_size, []
+    for _ in range(epochs):
+        order = run.rng.permutation(n) if run.shuffle else np.arange(n)
+        X_all, T_all = run.X_train[order], run.T_train[order]
+        for start in range(0, n, size):
+            batch = [(X_all[start:start + size], T_all[start:start + size])]
+            run.stepper.epoch(run.params, batch, run.opt_state, run.groups, run.rng)
+            trace.append(np.array(record(run.params), dtype=float))
+        run.epoch += 1
+    run.epochs = max(run.epochs, run.epoch)
+    return np.array(trace)

@@ -68,3 +68,24 @@ def test_bad_input_is_named():
         experiments.Sweep([0.0], [0], {"test_loss": np.zeros((1, 1))}, []).field("loss")
     with pytest.raises(ValueError, match="at least one seed"):
         experiments.starts(NET, [])
+
+
+def test_traced_steps_end_where_the_run_would_have():
+    def make(epochs):
+        return nc.Run(NET, NET.init(np.random.default_rng(0)), DATA.X_train, DATA.y_train,
+                      optimizer=nc.SGD(0.3), regularizers=[nc.L1(0.01)], epochs=epochs,
+                      batch_size=10, rng=4, backend="reference")
+    whole, traced = make(5), make(3)
+    whole.run_all()
+    traced.run_all()
+    trace = experiments.trace_steps(traced, 2, lambda p: p["W1"][0])
+    assert trace.shape == (2 * 4, NET.sizes[1])
+    assert np.array_equal(trace[-1], whole.params["W1"][0])
+    assert traced.epoch == 5 and np.array_equal(traced.params["W2"], whole.params["W2"])
+
+
+def test_tracing_refuses_a_fast_run():
+    run = nc.Run(NET, NET.init(np.random.default_rng(0)), DATA.X_train, DATA.y_train,
+                 optimizer=nc.SGD(0.3), epochs=1)
+    with pytest.raises(ValueError, match="backend='reference'"):
+        experiments.trace_steps(run, 1, lambda p: p["W1"])
