@@ -11,22 +11,22 @@ from pathlib import Path
 
 import numpy as np
 
+from .validate import numeric_array, real_number, whole_number
+
+MAX_SAMPLES = 10**6  # per set drawn by a generator: more would not fit a notebook's memory
+
 
 def _n(n, name="n", least=1):
-    if int(n) != n or n < least:
-        raise ValueError(f"{name} must be a whole number >= {least}, got {n!r}.")
-    return int(n)
+    return whole_number(n, name, least, most=MAX_SAMPLES)
 
 
 def _noise(noise):
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}.")
-    return float(noise)
+    return real_number(noise, "noise", least=0)
 
 
 def make_moons(n, noise, rng):
     """Two interleaving half circles, classes 0 and 1, plus Gaussian noise of std ``noise``."""
-    n, noise = _n(n, least=2), _noise(noise)
+    n, noise = _n(n), _noise(noise)
     n0 = n // 2
     t0, t1 = rng.uniform(0, np.pi, n0), rng.uniform(0, np.pi, n - n0)
     X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], np.c_[1 - np.cos(t1), 0.5 - np.sin(t1)]])
@@ -36,7 +36,7 @@ def make_moons(n, noise, rng):
 
 def make_circles(n, noise, rng, factor=0.5):
     """A small circle (class 1, radius ``factor``) inside a large one (class 0, radius 1)."""
-    n, noise = _n(n, least=2), _noise(noise)
+    n, noise = _n(n), _noise(noise)
     n0 = n // 2
     t = rng.uniform(0, 2 * np.pi, n)
     r = np.r_[np.ones(n0), np.full(n - n0, factor)]
@@ -47,7 +47,7 @@ def make_circles(n, noise, rng, factor=0.5):
 
 def make_spiral(n, noise, rng, classes=3):
     """``classes`` interleaved spiral arms (CS231n's toy set); labels ``0 … classes-1``."""
-    n, noise, classes = _n(n, least=2), _noise(noise), _n(classes, "classes", 2)
+    n, noise, classes = _n(n), _noise(noise), _n(classes, "classes", 2)
     y = np.arange(n) % classes
     r = rng.uniform(0.05, 1.0, n)
     theta = y * 2 * np.pi / classes + 4.0 * r + noise * rng.standard_normal(n)
@@ -109,7 +109,7 @@ def make_correlated_groups(n, noise, rng, n_groups=3, group_size=4, n_informativ
     if informative > n_groups:
         raise ValueError(f"n_informative_groups ({informative}) cannot exceed n_groups "
                          f"({n_groups}).")
-    if not 0 <= correlation < 1:
+    if not 0 <= real_number(correlation, "correlation") < 1:
         raise ValueError(f"correlation must lie in [0, 1), got {correlation!r}.")
     z = rng.standard_normal((n, n_groups))
     e = rng.standard_normal((n, n_groups, group_size))
@@ -134,10 +134,11 @@ def load_digits():
 
 def train_test_split(X, y, test_fraction, rng):
     """Shuffle and split: returns ``X_train, X_test, y_train, y_test``."""
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} samples but y has {len(y)}; they must match.")
-    if not 0 < test_fraction < 1:
+    X, y = numeric_array(X, "X"), numeric_array(y, "y")
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+        raise ValueError(f"X has shape {X.shape} but y has shape {y.shape}; they must have "
+                         "one row each per sample.")
+    if not 0 < real_number(test_fraction, "test_fraction") < 1:
         raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}.")
     n_test = int(round(len(X) * test_fraction))
     if n_test < 1 or n_test >= len(X):
@@ -203,30 +204,42 @@ TASKS = {"moons": "binary", "circles": "binary", "xor": "binary", "spiral": "mul
 def load(name, n_train=200, n_test=1000, noise=0.25, seed=0):
     """A named set, split into ``n_train`` training and ``n_test`` test samples.
 
-    Toy sets are drawn fresh (train and test from one seeded draw); digits are shuffled, cut to
-    the sizes asked for and standardized. Names: moons, circles, spiral, xor, regression_1d,
-    digits.
+    Toy sets are drawn fresh: the training set and the test set from two streams of one seed
+    (``np.random.SeedSequence(seed).spawn(2)``), so the training points depend on ``seed``,
+    ``n_train`` and ``noise`` only, never on ``n_test``. Each set comes in a random order.
+    Digits are shuffled once by ``seed``, the first ``n_train`` taken for training and the
+    next ``n_test`` for testing, then standardized. Names: moons, circles, spiral, xor,
+    regression_1d, digits.
 
     >>> load("moons", n_train=50, n_test=20).X_train.shape
     (50, 2)
     """
-    if name not in TASKS:
+    if not isinstance(name, str) or name not in TASKS:
         raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(TASKS)}.")
     n_train, n_test = _n(n_train, "n_train"), _n(n_test, "n_test")
-    rng = np.random.default_rng(seed)
-    if name == "digits":
-        X, y = load_digits()
-        if n_train + n_test > len(X):
-            raise ValueError(f"digits has {len(X)} samples; n_train + n_test = "
-                             f"{n_train + n_test} is too many.")
-        order = rng.permutation(len(X))
-        tr, te = order[:n_train], order[n_train:n_train + n_test]
-        X_train, X_test = standardize(X[tr], X[te])
-        return Dataset(name, X_train, y[tr], X_test, y[te], TASKS[name])
-    X, y = GENERATORS[name](n_train + n_test, noise, rng)
-    order = rng.permutation(len(X))
-    tr, te = order[:n_train], order[n_train:]
-    return Dataset(name, X[tr], y[tr], X[te], y[te], TASKS[name])
+    noise, seed = _noise(noise), whole_number(seed, "seed", least=0)
+    if name != "digits":
+        return _draw(name, n_train, n_test, noise, seed)
+    X, y = load_digits()
+    if n_train + n_test > len(X):
+        raise ValueError(f"digits has {len(X)} samples; n_train + n_test = "
+                         f"{n_train + n_test} is too many.")
+    order = np.random.default_rng(seed).permutation(len(X))
+    tr, te = order[:n_train], order[n_train:n_train + n_test]
+    X_train, X_test = standardize(X[tr], X[te])
+    return Dataset(name, X_train, y[tr], X_test, y[te], TASKS[name])
+
+
+def _draw(name, n_train, n_test, noise, seed):
+    """A toy set's training and test sets, each drawn (and shuffled) from its own stream."""
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)]
+    parts = []
+    for n, rng in zip((n_train, n_test), streams):
+        X, y = GENERATORS[name](n, noise, rng)
+        order = rng.permutation(n)
+        parts += [X[order], y[order]]
+    X_train, y_train, X_test, y_test = parts
+    return Dataset(name, X_train, y_train, X_test, y_test, TASKS[name])
 
 
 def check_dataset(X, y, task):
@@ -235,7 +248,7 @@ def check_dataset(X, y, task):
     Raises a ValueError that says what to fix: wrong dimensions, mismatched lengths, NaN or
     infinite values, or labels that are not whole numbers ``0 … C-1`` for classification.
     """
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = numeric_array(X, "X", booleans=True), numeric_array(y, "y", booleans=True)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
@@ -243,8 +256,8 @@ def check_dataset(X, y, task):
     if y.ndim != 1 or len(y) != len(X):
         raise ValueError(f"y must be 1-D with one entry per row of X ({len(X)}); got shape "
                          f"{y.shape}.")
-    if X.dtype.kind not in "biuf" or y.dtype.kind not in "biuf":
-        raise ValueError("X and y must be numeric arrays.")
+    if len(X) == 0:
+        raise ValueError("X and y are empty; give at least one sample.")
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
         raise ValueError("X or y contains NaN or infinite values; drop or impute them first.")
     if task != "regression":

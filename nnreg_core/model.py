@@ -24,6 +24,8 @@ import numpy as np
 from .activations import (ACTIVATIONS, sigmoid, activate, activate_in_place,  # noqa: F401
                           activation_grad, softmax_in_place, swap_last, times_activation_grad)
 
+from .validate import generator, numeric_array, whole_number
+
 LOSSES = ("mse", "binary_ce", "softmax_ce")
 
 
@@ -43,10 +45,7 @@ class MLP:
     """
 
     def __init__(self, sizes, activation="tanh", loss="mse"):
-        sizes = tuple(int(s) for s in sizes)
-        if len(sizes) < 2 or min(sizes) < 1:
-            raise ValueError(f"sizes must list at least an input and an output width, all >= 1; "
-                             f"got {sizes}.")
+        sizes = check_sizes(sizes)
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; choose one of {ACTIVATIONS}.")
         if loss not in LOSSES:
@@ -71,7 +70,7 @@ class MLP:
         array gets a leading model axis and the K models start from the same weights, so that
         they differ only by what is done to them.
         """
-        params = {}
+        rng, params = generator(rng), {}
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             r = np.sqrt(6.0 / (fan_in + fan_out))
             params[f"W{i}"] = rng.uniform(-r, r, size=(fan_in, fan_out)).astype(dtype)
@@ -86,7 +85,19 @@ class MLP:
         return w.shape[0] if w.ndim == 3 else None
 
     def check_params(self, params):
-        """Raise ValueError unless ``params`` fit this architecture."""
+        """Raise TypeError or ValueError unless ``params`` fit this architecture: a dict of
+        finite real arrays with the shapes :meth:`init` makes."""
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict of arrays such as model.init(rng) returns, "
+                            f"got {type(params).__name__}.")
+        for name, p in params.items():
+            if not isinstance(p, np.ndarray):
+                raise TypeError(f"params[{name!r}] must be a NumPy array (as model.init makes), "
+                                f"got {type(p).__name__}; wrap it in np.array(...).")
+            numeric_array(p, f"params[{name!r}]")
+        if "W1" not in params:
+            raise ValueError("params lack W1; expected keys W1, b1, …, "
+                             f"W{self.n_layers}, b{self.n_layers}.")
         k = self.n_models(params)
         lead = () if k is None else (k,)
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
@@ -97,34 +108,44 @@ class MLP:
                 if params[name].shape != shape:
                     raise ValueError(f"{name} has shape {params[name].shape}, expected {shape} "
                                      f"for {self!r}.")
+                if not np.all(np.isfinite(params[name])):
+                    raise ValueError(f"params[{name!r}] contains NaN or infinite values.")
 
     # ---------------------------------------------------------------- data checks
-    def check_inputs(self, X):
-        """Return ``X`` as a float array of shape ``(n, d)``, or raise a ValueError."""
-        X = np.asarray(X)
+    def check_inputs(self, X, name="X"):
+        """Return ``X`` as a float array of shape ``(n, d)`` with ``n >= 1``, or raise a
+        TypeError (not real numbers) or ValueError naming ``name``."""
+        X = numeric_array(X, name, booleans=True)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X must have shape (n, {self.sizes[0]}) for {self!r}, got "
+            raise ValueError(f"{name} must have shape (n, {self.sizes[0]}) for {self!r}, got "
                              f"{X.shape}.")
+        if len(X) == 0:
+            raise ValueError(f"{name} has no samples (shape {X.shape}); give at least one.")
         if not np.issubdtype(X.dtype, np.floating):
             X = X.astype(float)
         if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or infinite values; drop or impute them first.")
+            raise ValueError(f"{name} contains NaN or infinite values; drop or impute them "
+                             "first.")
         return X
 
-    def encode_targets(self, y, n=None):
+    def encode_targets(self, y, n=None, name="y"):
         """Targets as an array ``T`` of shape ``(n, n_outputs)`` matching the network's output.
 
         ``"mse"``: y of shape (n,) or (n, n_outputs). ``"binary_ce"``: labels 0/1, shape (n,).
         ``"softmax_ce"``: integer labels ``0 … n_classes-1``, shape (n,), one-hot encoded.
         """
-        y = np.asarray(y)
+        try:
+            y = numeric_array(y, name, booleans=True)
+        except TypeError as error:
+            raise ValueError(f"{name} must be numeric: {error}") from None
         n_out = self.sizes[-1]
+        if y.ndim == 0:
+            raise ValueError(f"{name} must hold one target per sample, got the single value "
+                             f"{y.item()!r}.")
         if n is not None and y.shape[0] != n:
-            raise ValueError(f"X has {n} samples but y has {y.shape[0]}; they must match.")
-        if y.dtype.kind not in "biuf":
-            raise ValueError(f"y must be numeric, got dtype {y.dtype}.")
+            raise ValueError(f"X has {n} samples but {name} has {y.shape[0]}; they must match.")
         if not np.all(np.isfinite(y)):
-            raise ValueError("y contains NaN or infinite values.")
+            raise ValueError(f"{name} contains NaN or infinite values.")
         if self.loss == "mse":
             T = y.reshape(-1, 1) if y.ndim == 1 else y
             if T.ndim != 2 or T.shape[1] != n_out:
@@ -288,9 +309,23 @@ class MLP:
 
 def stack_models(params, n_models):
     """Copy one model's parameters K times along a new leading model axis."""
-    if int(n_models) < 1:
-        raise ValueError(f"n_models must be >= 1, got {n_models}.")
-    return {name: np.repeat(p[None], int(n_models), axis=0) for name, p in params.items()}
+    n_models = whole_number(n_models, "n_models")
+    return {name: np.repeat(p[None], n_models, axis=0) for name, p in params.items()}
+
+
+def check_sizes(sizes):
+    """Layer widths as a tuple of ints, input first: at least two, each a whole number >= 1.
+
+    >>> check_sizes([2, 8.0, 1])
+    (2, 8, 1)
+    """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a tuple of layer widths, e.g. (2, 16, 1); got "
+                        f"{sizes!r}.")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output width, e.g. "
+                         f"(2, 16, 1); got {tuple(sizes)!r}.")
+    return tuple(whole_number(s, f"sizes[{i}] (layer width)") for i, s in enumerate(sizes))
 
 
 def select_model(params, k):

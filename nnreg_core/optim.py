@@ -14,12 +14,13 @@ Where the regularizer sits is then visible in the loop: coupled L2 is added to `
 import numpy as np
 
 from .regularizers.base import Strength
+from .validate import flag
 
 
 class Optimizer:
     """Base class. ``lr`` is a validated positive learning rate that may change between steps."""
 
-    lr = Strength(positive=True)
+    lr = Strength(positive=True, scalar=True)
 
     def __init__(self, lr):
         self.lr = lr
@@ -43,6 +44,11 @@ class Optimizer:
     def describe(self):
         return f"{type(self).__name__}(lr={self.lr:.3g})"
 
+    def stable_l2_bound(self):
+        """The largest ``lr·λ`` for which L2's pull alone does not overshoot (a weight under
+        ``grad = λ·w`` shrinks toward 0), or None when the optimizer has no such bound."""
+        return None
+
 
 class SGD(Optimizer):
     """Plain stochastic gradient descent: ``delta = -lr * g``.
@@ -56,6 +62,10 @@ class SGD(Optimizer):
         lr = self.lr
         return {name: -lr * g for name, g in grads.items()}, state
 
+    def stable_l2_bound(self):
+        """``w <- (1 - lr·λ)·w`` shrinks while ``lr·λ < 2``."""
+        return 2.0
+
     def update_owned(self, grads, state):
         if type(self).update is not SGD.update:
             return self.update(grads, state)
@@ -68,12 +78,12 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     """Heavy-ball momentum, ``v = beta * v + g``, ``delta = -lr * v`` (optionally Nesterov)."""
 
-    beta = Strength(upper=1.0, upper_inclusive=False)
+    beta = Strength(upper=1.0, upper_inclusive=False, scalar=True)
 
     def __init__(self, lr, beta=0.9, nesterov=False):
         super().__init__(lr)
         self.beta = beta
-        self.nesterov = bool(nesterov)
+        self.nesterov = flag(nesterov, "nesterov")
 
     def init(self, params):
         return {name: np.zeros_like(p) for name, p in params.items()}
@@ -88,6 +98,12 @@ class Momentum(Optimizer):
             delta[name] = -lr * (g + beta * v) if self.nesterov else -lr * v
         return delta, state
 
+    def stable_l2_bound(self):
+        """Heavy ball on ``grad = λ·w`` is stable while ``lr·λ < 2(1 + β)``; Nesterov while
+        ``lr·λ < 2(1 + β)/(1 + 2β)``."""
+        bound = 2.0 * (1.0 + self.beta)
+        return bound / (1.0 + 2.0 * self.beta) if self.nesterov else bound
+
     def describe(self):
         kind = "Nesterov" if self.nesterov else "momentum"
         return f"SGD+{kind}(lr={self.lr:.3g}, β={self.beta:.3g})"
@@ -96,9 +112,9 @@ class Momentum(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with bias correction."""
 
-    beta1 = Strength(upper=1.0, upper_inclusive=False)
-    beta2 = Strength(upper=1.0, upper_inclusive=False)
-    eps = Strength(positive=True)
+    beta1 = Strength(upper=1.0, upper_inclusive=False, scalar=True)
+    beta2 = Strength(upper=1.0, upper_inclusive=False, scalar=True)
+    eps = Strength(positive=True, scalar=True)
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)

@@ -57,6 +57,25 @@ class History(list):
         return np.array([getattr(report, name) for report in self], dtype=float)
 
 
+def divergence_advice(lr, bound, lam):
+    """What to change after a run diverged: the L2 strength when its pull alone overshoots,
+    else the learning rate.
+
+    L2 alone multiplies a weight by ``1 - lr·λ`` each plain-SGD step, which grows in size once
+    ``lr·λ > 2``; ``bound`` is that limit for the optimizer (None when there is none to tell,
+    as for Adam), ``lam`` the summed L2 coefficients on the weights (one per model, or one).
+
+    >>> divergence_advice(0.5, 2.0, np.array(10.0))[:40]
+    'The L2 strength is the likely cause: lr·'
+    """
+    if bound is not None and np.any(lr * lam >= bound):
+        worst = float(np.max(lam))
+        return (f"The L2 strength is the likely cause: lr·λ = {lr * worst:.3g} >= {bound:.3g}, "
+                f"so each step's pull -lr·λ·w overshoots zero and the weights grow. Lower λ "
+                f"below {bound / lr:.3g} (or the learning rate, now {lr:.3g}).")
+    return f"Lower the learning rate (now {lr:.3g}) or add a constraint such as MaxNorm."
+
+
 def weight_summary(params):
     """``(norm, zeros, n_weights)`` over all ``W`` arrays: ``sqrt(sum w^2)``, exact zeros, count.
 

@@ -14,8 +14,11 @@ import numpy as np
 
 from .fast import choose_step
 from .model import select_model
-from .reports import EpochReport, History, weight_summary
+from .optim import Optimizer
+from .regularizers.base import strengths_of
+from .reports import EpochReport, History, divergence_advice, weight_summary
 from .steps import as_list, group
+from .validate import flag, generator, per_model_count, whole_number
 
 __all__ = ["EpochReport", "History", "MAX_WEIGHT", "Run", "training_dtype"]
 
@@ -66,16 +69,22 @@ class Run:
                  optimizer, regularizers=(), epochs=100, batch_size=None, rng=0,
                  shuffle=True, patience=None, evaluate_every=1, snapshots=True,
                  backend="auto", processes=False):
+        if not hasattr(model, "check_params"):
+            raise TypeError(f"model must be an nnreg_core MLP such as nc.MLP((2, 16, 1)), got "
+                            f"{model!r}.")
         model.check_params(params)
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer must be an optimizer object such as nc.SGD(0.1), "
+                            f"nc.Momentum(0.1) or nc.Adam(1e-3), got {optimizer!r}.")
         self.model, self.optimizer = model, optimizer
-        self.X_train = model.check_inputs(X_train)
-        self.T_train = model.encode_targets(y_train, len(self.X_train))
+        self.X_train = model.check_inputs(X_train, "X_train")
+        self.T_train = model.encode_targets(y_train, len(self.X_train), "y_train")
         self.X_test = self.T_test = None
         if (X_test is None) != (y_test is None):
             raise ValueError("give both X_test and y_test, or neither.")
         if X_test is not None:
-            self.X_test = model.check_inputs(X_test)
-            self.T_test = model.encode_targets(y_test, len(self.X_test))
+            self.X_test = model.check_inputs(X_test, "X_test")
+            self.T_test = model.encode_targets(y_test, len(self.X_test), "y_test")
         self.regularizers = as_list(regularizers)
         self.groups = group(self.regularizers)
         dtype = training_dtype(params)
@@ -85,20 +94,21 @@ class Run:
             if self.X_test is not None:
                 self.X_test, self.T_test = self.X_test.astype(dtype), self.T_test.astype(dtype)
         self.n_models = model.n_models(self.params)
-        self.epochs = _positive_int(epochs, "epochs")
+        self._check_strengths()
+        self.epochs = whole_number(epochs, "epochs")
         n = len(self.X_train)
         self.batch_size = (n if batch_size is None
-                           else min(_positive_int(batch_size, "batch_size"), n))
-        self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        self.shuffle = bool(shuffle)
+                           else min(whole_number(batch_size, "batch_size"), n))
+        self.rng = generator(rng)
+        self.shuffle = flag(shuffle, "shuffle")
         if patience is not None and (self.n_models is not None or self.X_test is None):
             raise ValueError("early stopping (patience) needs a test set and a single model.")
-        self.patience = None if patience is None else _positive_int(patience, "patience")
-        self.evaluate_every = _positive_int(evaluate_every, "evaluate_every")
-        self.snapshots = bool(snapshots)
+        self.patience = None if patience is None else whole_number(patience, "patience")
+        self.evaluate_every = whole_number(evaluate_every, "evaluate_every")
+        self.snapshots = flag(snapshots, "snapshots")
         self.backend = backend
         self.workers = None
-        self.processes = bool(processes)
+        self.processes = flag(processes, "processes")
         self._stepper = self._stepper_key = None
         self._choose_step()
         self.opt_state = optimizer.init(self.params)
@@ -160,7 +170,15 @@ class Run:
             self._stepper_key = key
         return self._stepper
 
+    def _check_strengths(self):
+        """Every regularizer's strengths: one value, or one per model (checked each epoch, so
+        a strength changed mid-run is checked too)."""
+        for reg in self.regularizers:
+            for label, value in strengths_of(reg).items():
+                per_model_count(value, self.n_models, label)
+
     def _train_epoch(self):
+        self._check_strengths()
         stepper = self._choose_step()
         X_all, T_all = stepper.prepare(self.X_train), self.T_train
         if self.shuffle:
@@ -176,15 +194,23 @@ class Run:
         return bool(self._choose_step().largest_weight(self.params) < MAX_WEIGHT)
 
     def _divergence_message(self):
-        which = ""
+        which, bad = "", None
         if self.n_models is not None:
             bad = [k for k in range(self.n_models)
                    if not all(np.all(np.isfinite(p[k])) and np.max(np.abs(p[k])) < MAX_WEIGHT
                               for p in self.params.values())]
             which = f" (models {bad})" if bad else ""
         return (f"training diverged in epoch {self.epoch}{which}: the loss or a weight became "
-                f"NaN, infinite or larger than {MAX_WEIGHT:.0e}. Lower the learning rate "
-                f"(now {self.optimizer.lr:.3g}) or add a constraint such as MaxNorm.")
+                f"NaN, infinite or larger than {MAX_WEIGHT:.0e}. "
+                + self._divergence_advice(bad or None))
+
+    def _divergence_advice(self, models):
+        """:func:`~nnreg_core.reports.divergence_advice` for the diverged ``models``."""
+        lam = sum((np.asarray(p.l2_coefficient, float) for p in self.groups["gradient"]),
+                  np.zeros(()))
+        if models is not None and lam.ndim:
+            lam = lam[models]
+        return divergence_advice(self.optimizer.lr, self.optimizer.stable_l2_bound(), lam)
 
     def _due(self):
         return self.epoch % self.evaluate_every == 0 or self.epoch == self.epochs
@@ -228,8 +254,3 @@ class Run:
         self.history.append(report)
         return report
 
-
-def _positive_int(value, name):
-    if int(value) != value or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
-    return int(value)

@@ -6,8 +6,11 @@ of K models trained at once (the model axis, see :mod:`nnreg_core.model`). Param
 """
 import numpy as np
 
+from ..validate import flag, numeric_array
 
-def check_strength(value, name, *, positive=False, upper=None, upper_inclusive=True):
+
+def check_strength(value, name, *, positive=False, upper=None, upper_inclusive=True,
+                   scalar=False):
     """Validate a strength and return it as a float or a float array of shape ``(K,)``.
 
     Args:
@@ -16,8 +19,10 @@ def check_strength(value, name, *, positive=False, upper=None, upper_inclusive=T
         positive: refuse 0 as well as negative values.
         upper: an upper bound, if any.
         upper_inclusive: whether ``upper`` itself is allowed.
+        scalar: refuse one value per model (a learning rate, a momentum coefficient).
 
     Raises:
+        TypeError: the value is not a number or numbers (None, a string, a complex number).
         ValueError: the value is NaN, infinite, negative (or 0 when ``positive``), above
             ``upper``, or not a scalar or 1-D array.
 
@@ -28,8 +33,10 @@ def check_strength(value, name, *, positive=False, upper=None, upper_inclusive=T
     ...
     ValueError: lam must be >= 0, got -1.0; a strength of 0 turns the regularizer off.
     """
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim > 1:
+    arr = numeric_array(value, name).astype(float)
+    if scalar and arr.ndim:
+        raise ValueError(f"{name} must be one number, got an array of shape {arr.shape}.")
+    if arr.ndim > 1 or arr.size == 0:
         raise ValueError(f"{name} must be a number or one number per model (shape (K,)), "
                          f"got an array of shape {arr.shape}.")
     shown = arr.tolist()
@@ -105,6 +112,17 @@ class Strength:
         obj.__dict__[self.name] = check_strength(value, label, **self.limits)
 
 
+def strengths_of(obj):
+    """``{label: value}`` of every :class:`Strength` attribute of ``obj`` (a regularizer or an
+    optimizer), labelled as in their error messages (``"L2 lam"``)."""
+    found = {}
+    for cls in type(obj).__mro__:
+        for name, attribute in vars(cls).items():
+            if isinstance(attribute, Strength) and name in obj.__dict__:
+                found.setdefault(f"{type(obj).__name__} {name}", obj.__dict__[name])
+    return found
+
+
 class Regularizer:
     """Base class: ``acts`` says where in a training step a regularizer works.
 
@@ -130,7 +148,7 @@ class Regularizer:
             cls.fast_paths = frozenset()
 
     def __init__(self, include_biases=False):
-        self.include_biases = bool(include_biases)
+        self.include_biases = flag(include_biases, "include_biases")
 
     def names(self, params):
         """The parameters this regularizer acts on."""

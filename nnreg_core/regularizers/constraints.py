@@ -9,9 +9,18 @@ Columns with ``||w_j||_2 > c`` are scaled down to norm ``c``; the others are lef
 """
 import numpy as np
 
+from ..validate import whole_number
 from .base import Regularizer, Strength, format_strength, per_model
 
 NORM_AXIS = -2
+
+
+def check_layers(layers):
+    """1-based layer indices as a tuple of ints; a lone number or a string is refused."""
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise TypeError(f"MaxNorm layers must be a list of 1-based layer indices such as [1, 2] "
+                        f"(or None for all), got {layers!r}.")
+    return tuple(whole_number(i, "MaxNorm layers") for i in layers)
 
 
 def column_norms(W):
@@ -40,7 +49,7 @@ class MaxNorm(Regularizer):
     def __init__(self, c, layers=None):
         super().__init__(include_biases=False)
         self.c = c
-        self.layers = None if layers is None else tuple(int(i) for i in layers)
+        self.layers = None if layers is None else check_layers(layers)
 
     @property
     def strength(self):

@@ -15,6 +15,7 @@ Each has ``apply(params, lr)`` acting in place on the regularized parameters, an
 """
 import numpy as np
 
+from ..validate import decay_factor, flag
 from .base import Regularizer, Strength, format_strength, per_model
 
 STAGES = ("before", "after")
@@ -91,11 +92,7 @@ class DecoupledWeightDecay(Decay):
         return self.wd
 
     def _apply(self, w, lr):
-        factor = 1.0 - lr * np.asarray(self.wd)
-        if np.any(factor <= 0):
-            raise ValueError(f"lr * wd must be < 1 (got lr={lr}, wd={self.wd}): the decay would "
-                             "flip or zero every weight in one step; lower wd or the learning rate.")
-        w *= per_model(factor, w.ndim)
+        w *= per_model(decay_factor(lr, self.wd), w.ndim)
 
     def describe(self):
         return f"decoupled decay wd={format_strength(self.wd)} (w -= lr·wd·w, {self.biases_note()})"
@@ -121,7 +118,7 @@ class L1Shrink(Decay):
     def __init__(self, amount, toward_zero=True, include_biases=False):
         super().__init__("before", include_biases)
         self.amount = amount
-        self.toward_zero = bool(toward_zero)
+        self.toward_zero = flag(toward_zero, "toward_zero")
 
     @property
     def strength(self):

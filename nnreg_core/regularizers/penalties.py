@@ -58,6 +58,10 @@ class Penalty(Regularizer):
         """The main strength, as shown on a slider."""
         raise NotImplementedError
 
+    #: The coefficient ``c`` of the ``c·w`` this penalty adds to each weight's gradient (its
+    #: L2 part; 0 for L1), for telling why a run diverged.
+    l2_coefficient = 0.0
+
 
 class OneStrength(Penalty):
     """A penalty with one strength, ``lam`` (validated; may change between steps)."""
@@ -81,6 +85,10 @@ class L2(OneStrength):
     """
 
     fast_paths = frozenset({"packed", "chunks", "fused"})
+
+    @property
+    def l2_coefficient(self):
+        return self.lam
 
     def _value(self, w):
         return 0.5 * per_model(self.lam, w.ndim) * w * w
@@ -150,6 +158,10 @@ class ElasticNet(Penalty):
     @property
     def strength(self):
         return self.l1 + self.l2
+
+    @property
+    def l2_coefficient(self):
+        return self.l2
 
     def _value(self, w):
         l1, l2 = per_model(self.l1, w.ndim), per_model(self.l2, w.ndim)

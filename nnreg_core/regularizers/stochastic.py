@@ -12,6 +12,7 @@ Each has ``where`` (``"input"`` or ``"hidden"``) and a ``forward(a, rng) -> (a_o
 """
 import numpy as np
 
+from ..validate import whole_number
 from .base import Regularizer, Strength, check_strength, format_strength, per_model
 
 PLACES = ("input", "hidden")
@@ -169,11 +170,10 @@ def mc_average(model, params, X, dropout, rng, n_samples):
     >>> mc_average(net, p, np.zeros((4, 2)), Dropout(0.5), np.random.default_rng(0), 10).shape
     (4, 1)
     """
-    if int(n_samples) != n_samples or n_samples < 1:
-        raise ValueError(f"n_samples must be a whole number >= 1, got {n_samples!r}.")
+    n_samples = whole_number(n_samples, "n_samples")
     _check_rng(rng)
     total = 0.0
-    for _ in range(int(n_samples)):
+    for _ in range(n_samples):
         out, _ = model.forward(params, X, (dropout,), rng)
         total = total + out
-    return total / int(n_samples)
+    return total / n_samples

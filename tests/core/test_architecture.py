@@ -18,7 +18,7 @@ HEAVY = ("matplotlib", "ipywidgets", "IPython", "ipympl", "PIL", "sklearn", "sci
 DISPLAY_ONLY = ("matplotlib", "ipywidgets", "IPython", "ipympl", "PIL")
 # Layers, lowest first: a module may import from its own layer or a lower one, never a higher.
 LAYERS = [
-    ("activations", "reports", "checks", "data", "crosscheck"),
+    ("validate", "activations", "reports", "checks", "data", "crosscheck"),
     ("regularizers",),
     ("optim", "conventions", "model", "catalog"),
     ("steps",),

@@ -80,7 +80,7 @@ def test_other_bad_settings(make, message):
 
 
 def test_decoupled_decay_refuses_lr_times_wd_of_one():
-    with pytest.raises(ValueError, match="lr \\* wd must be < 1"):
+    with pytest.raises(ValueError, match="lr·wd must be < 1"):
         nc.DecoupledWeightDecay(10.0).apply({"W1": np.ones(2)}, lr=0.1)
 
 
@@ -127,15 +127,15 @@ def test_run_accepts_the_good_setup(setup):
 
 
 @pytest.mark.parametrize("change,message", [
-    (lambda d: {"X_train": d.X_train[:, :1]}, r"X must have shape \(n, 2\)"),
-    (lambda d: {"X_test": np.c_[d.X_test, d.X_test]}, r"X must have shape \(n, 2\)"),
-    (lambda d: {"y_train": d.y_train[:-1]}, "X has 60 samples but y has 59"),
+    (lambda d: {"X_train": d.X_train[:, :1]}, r"X_train must have shape \(n, 2\)"),
+    (lambda d: {"X_test": np.c_[d.X_test, d.X_test]}, r"X_test must have shape \(n, 2\)"),
+    (lambda d: {"y_train": d.y_train[:-1]}, "X has 60 samples but y_train has 59"),
     (lambda d: {"y_train": np.where(d.y_train == 1, 2, 0)}, r"labels must lie in 0…1"),
     (lambda d: {"y_train": d.y_train - 0.5}, "class labels must be whole numbers"),
     (lambda d: {"y_train": d.y_train.reshape(-1, 1)}, r"class labels must have shape \(n,\)"),
-    (lambda d: {"y_train": d.y_train.astype(str)}, "y must be numeric"),
+    (lambda d: {"y_train": d.y_train.astype(str)}, "y_train must be numeric"),
     (lambda d: {"X_train": np.where(np.arange(60)[:, None] == 3, np.nan, d.X_train)},
-     "X contains NaN"),
+     "X_train contains NaN"),
     (lambda d: {"y_test": None}, "give both X_test and y_test"),
     (lambda d: {"batch_size": 0}, "batch_size must be a whole number >= 1, got 0"),
     (lambda d: {"batch_size": 2.5}, "batch_size must be a whole number"),
