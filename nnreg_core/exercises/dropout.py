@@ -6,7 +6,9 @@ write p for the probability of *keeping* (retaining) a unit; PyTorch's ``nn.Drop
 Keras' ``Dropout(rate)`` give the probability of *dropping* it.
 
 Each ``check_…`` function prints and returns ``"Correct: …"`` or what to look at (see
-:mod:`.answers`); ``None`` asks for an answer.
+:mod:`.answers`); ``None`` asks for an answer. Two of them ask for what the notebook does not
+print: inverted dropout written by the learner, and the variance it adds to an activation,
+``Var[a·m/keep] = a²·(1 − keep)/keep``.
 """
 import numpy as np
 
@@ -116,3 +118,34 @@ def check_inverted_dropout(dropout_forward, keep=0.8):
         return say("You divided by the drop rate 1 − keep; divide by keep, the probability "
                    "of keeping.")
     return say("Not yet: every output should be 0 or the input divided by keep.")
+
+
+def check_dropout_variance(answer, a, keep):
+    """Check ``Var[a·m/keep]`` for ``m ~ Bernoulli(keep)``: ``a²·(1 − keep)/keep``.
+
+    ``E[a·m/keep] = a`` and ``E[(a·m/keep)²] = a²/keep``, so the variance is
+    ``a²/keep − a² = a²·(1 − keep)/keep``: the noise dropout injects grows fast as keep falls.
+
+    >>> _ = check_dropout_variance(1.0, a=2.0, keep=0.8)
+    Correct: E[(a·m/keep)²] = a²/keep, minus the squared mean a²: a²·(1 − keep)/keep = 1.
+    """
+    value, problem = read_number(answer, "the variance")
+    if problem:
+        return say(problem)
+    right = a ** 2 * (1 - keep) / keep
+    slips = [
+        (a ** 2 * keep * (1 - keep), "That is the variance of a·m, without the 1/keep of "
+                                     "inverted dropout: dividing by keep multiplies the "
+                                     "variance by 1/keep²."),
+        ((1 - keep) / keep, "You left out a²: the variance of a·m/keep scales with the "
+                            "activation squared."),
+        (abs(a) * (1 - keep) / keep, "Square a too: Var[c·X] = c²·Var[X]."),
+        (a ** 2 * (1 - keep), "E[(a·m/keep)²] is a²·keep/keep² = a²/keep; subtract the squared "
+                              "mean a², then simplify."),
+        (a ** 2 / keep, "That is E[(a·m/keep)²]; the variance subtracts the squared mean a²."),
+    ]
+    correct = (f"Correct: E[(a·m/keep)²] = a²/keep, minus the squared mean a²: "
+               f"a²·(1 − keep)/keep = {right:.4g}.")
+    otherwise = (f"Not yet: {value:.4g} is not it. m is 1 with probability keep and 0 "
+                 "otherwise: compute E[a·m/keep] and E[(a·m/keep)²], then Var = E[X²] − E[X]².")
+    return say(judge(value, right, correct, slips, otherwise))

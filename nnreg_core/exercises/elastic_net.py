@@ -4,12 +4,15 @@ The core writes elastic net as ``λ1·Σ|w| + (λ2/2)·Σw²``; scikit-learn wri
 as ``α·r·Σ|w| + (α·(1 − r)/2)·Σw²`` with ``r = l1_ratio``. So ``λ1 = α·r`` and
 ``λ2 = α·(1 − r)``, and back: ``α = λ1 + λ2``, ``r = λ1 / (λ1 + λ2)``. Each ``check_…``
 function prints and returns ``"Correct: …"`` or what to look at (see :mod:`.answers`); ``None``
-asks for an answer.
+asks for an answer. Besides the conversion, two exercises whose answers the notebook does not
+print: the largest learning rate for which the proximal iterate settles, ``2 / (L + λ2)``, and
+one proximal-gradient step written by the learner.
 """
 import numpy as np
 
+from ..regularizers.decay import soft_threshold
 from ..regularizers.penalties import ElasticNet
-from .answers import PLACEHOLDER, judge, read_number, say
+from .answers import PLACEHOLDER, call_answer, judge, read_function, read_number, say
 
 
 def _pair(answer):
@@ -59,3 +62,119 @@ def check_elastic_net_strengths(answer, alpha, l1_ratio):
     otherwise = (f"Not yet: {pair} is not it. Expand α·r·Σ|w| + (α(1 − r)/2)·Σw² and match it "
                  "term by term with λ1·Σ|w| + (λ2/2)·Σw².")
     return say(judge(pair, (l1, l2), correct, slips, otherwise))
+
+
+def largest_stable_lr(curvature, alpha, l1_ratio):
+    """``2 / (L + λ2)`` with ``λ2 = α·(1 − r)``: below it a proximal-gradient iterate settles.
+
+    The step ``w <- S_{lr·λ1}(w − lr·(∇L(w) + λ2·w))`` contracts along every direction only
+    when ``|1 − lr·h| < 1`` for each curvature ``h <= L + λ2`` of the smooth part; L1 adds no
+    curvature (the soft threshold is a projection-like, non-expansive map).
+
+    >>> round(largest_stable_lr(4.0, alpha=1.0, l1_ratio=0.5), 4)
+    0.4444
+    """
+    return 2.0 / (curvature + alpha * (1.0 - l1_ratio))
+
+
+def check_learning_rate_bound(answer, curvature, alpha, l1_ratio):
+    """Check the largest learning rate for which the elastic-net proximal iterate settles.
+
+    Args:
+        answer: the learner's learning rate.
+        curvature: L, the largest curvature (Hessian eigenvalue) of the data loss.
+        alpha, l1_ratio: scikit-learn's strength and mixing, ``λ1 = α·r``, ``λ2 = α·(1 − r)``.
+
+    >>> _ = check_learning_rate_bound(2 / 4.8, curvature=4.0, alpha=1.0, l1_ratio=0.2)
+    Correct: lr < 2 / (L + λ2) = 2 / (4 + 0.8) = 0.4167.
+    """
+    value, problem = read_number(answer, "the learning rate")
+    if problem:
+        return say(problem)
+    l2 = alpha * (1.0 - l1_ratio)
+    right = largest_stable_lr(curvature, alpha, l1_ratio)
+    slips = [
+        (2.0 / curvature, "You left out the L2 part: (λ2/2)·Σw² adds λ2 to every curvature of "
+                          "the smooth part, so the largest curvature is L + λ2."),
+        (1.0 / (curvature + l2), "1/(L + λ2) is the step that guarantees the objective goes "
+                                 "down at every step; the iterate still settles up to twice "
+                                 "that: where does |1 − lr·h| reach 1?"),
+        (2.0 / (curvature + alpha), "You added the whole α: only the L2 share α·(1 − r) is "
+                                    "curvature; the L1 part is handled by the soft threshold "
+                                    "and adds none."),
+        (2.0 / (curvature + alpha * l1_ratio), "You added the L1 share α·r: the curvature comes "
+                                               "from the L2 share, λ2 = α·(1 − r)."),
+        (2.0 / (curvature + 2 * l2), "The factor 2 is CS231n's λ2·Σw² (no 1/2). In the core "
+                                     "form (λ2/2)·Σw² the curvature of the penalty is λ2."),
+    ]
+    correct = (f"Correct: lr < 2 / (L + λ2) = 2 / ({curvature:.4g} + {l2:.4g}) = {right:.4g}.")
+    otherwise = (f"Not yet: {value:.4g} is not it. Along a direction of curvature h one step "
+                 "multiplies the error by (1 − lr·h); find the lr where that factor reaches −1 "
+                 "for the largest h.")
+    return say(judge(value, right, correct, slips, otherwise))
+
+
+def _prox_cases():
+    """Weights, data gradients and settings that tell the usual wrong steps apart."""
+    rng = np.random.default_rng(11)
+    w = rng.normal(0.0, 1.0, size=(6, 5))
+    w[0] = [0.05, -0.05, 0.0, 0.02, -0.3]          # near zero: the threshold decides
+    grad = rng.normal(0.0, 1.0, size=w.shape)
+    return w, grad, 0.1, 0.6, 0.3
+
+
+def _right_step(w, grad, lr, l1, l2):
+    """``S_{lr·λ1}(w − lr·(grad + λ2·w))``: the core's order (coupled L2, update, proximal L1)."""
+    return soft_threshold(w - lr * (grad + l2 * w), lr * l1)
+
+
+def check_prox_step(step):
+    """Check a learner's ``step(w, grad, lr, l1, l2)``: one proximal-gradient elastic-net step.
+
+    Right: ``soft_threshold(w − lr·(grad + λ2·w), lr·λ1)``, with
+    ``soft_threshold(v, t) = sign(v)·max(|v| − t, 0)``.
+
+    >>> _ = check_prox_step(lambda w, g, lr, l1, l2: np.sign(w - lr * (g + l2 * w))
+    ...     * np.maximum(np.abs(w - lr * (g + l2 * w)) - lr * l1, 0))
+    Correct: the gradient step on the data loss and L2, then the soft threshold lr·λ1.
+    """
+    step, problem = read_function(step, "step(w, grad, lr, l1, l2)")
+    if problem:
+        return say(problem)
+    w, grad, lr, l1, l2 = _prox_cases()
+    result, problem = call_answer(step, w.copy(), grad.copy(), lr, l1, l2)
+    if problem:
+        return say(problem)
+    try:
+        result = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        return say(f"Your function returned {type(result).__name__}; return an array like w.")
+    if result.shape != w.shape:
+        return say(f"Your result has shape {result.shape}; it must keep w's shape {w.shape}.")
+    plain = w - lr * (grad + l2 * w)
+    slips = [
+        (soft_threshold(plain, l1), "Your threshold is λ1; it is lr·λ1: the L1 step is a step "
+                                    "of length lr, like the gradient step."),
+        (plain - lr * l1 * np.sign(w), "This is the subgradient step: it subtracts lr·λ1·sign(w) "
+                                       "and overshoots zero. The proximal step shrinks |v| by "
+                                       "lr·λ1 and stops at exactly 0."),
+        (np.maximum(plain - lr * l1, 0.0), "max(v − t, 0) also zeroes every negative weight: "
+                                           "shrink the magnitude, sign(v)·max(|v| − t, 0)."),
+        (soft_threshold(w - lr * grad, lr * l1), "The L2 term is missing: add λ2·w to the "
+                                                 "gradient before the step."),
+        (soft_threshold(w, lr * l1) - lr * (grad + l2 * w), "Threshold first, then the gradient "
+                                                            "step: the weights then never land "
+                                                            "on 0. Take the gradient step, then "
+                                                            "threshold its result."),
+        (soft_threshold(w - lr * grad, lr * l1) / (1 + lr * l2),
+         "Also a right step, another one: the proximal map of the whole elastic net (L2 "
+         "inside the prox). It has the same fixed points; here write the core's order, L2 "
+         "in the gradient and only L1 in the soft threshold."),
+    ]
+    correct = "Correct: the gradient step on the data loss and L2, then the soft threshold lr·λ1."
+    zeros, expected = int(np.sum(result == 0)), int(np.sum(_right_step(w, grad, lr, l1, l2) == 0))
+    otherwise = (f"Not yet: your step gives {zeros} exact zeros of {w.size}, the right one "
+                 f"{expected}. Take v = w − lr·(grad + λ2·w), then shrink each |v| by lr·λ1, "
+                 "stopping at 0.")
+    return say(judge(result, _right_step(w, grad, lr, l1, l2), correct, slips, otherwise,
+                     rtol=1e-9, atol=1e-12))

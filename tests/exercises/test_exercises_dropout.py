@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 import nnreg_core as nc
-from nnreg_core.exercises.dropout import check_inverted_dropout, check_keep, keep_from
+from nnreg_core.exercises.dropout import (check_dropout_variance, check_inverted_dropout,
+                                          check_keep, keep_from)
 from nnreg_core.regularizers.stochastic import NonInvertedDropout, mc_average, weight_scaled
 
 
@@ -121,3 +122,22 @@ def test_mc_average_is_deterministic_given_the_rng_and_checks_input():
         mc_average(net, params, X, nc.Dropout(0.5), np.random.default_rng(3), 0)
     with pytest.raises(ValueError, match="rng"):
         mc_average(net, params, X, nc.Dropout(0.5), 3, 10)
+
+
+def test_dropout_variance_right_answer_matches_sampling():
+    a, keep = 2.0, 0.8
+    samples = a * (np.random.default_rng(0).random(400_000) < keep) / keep
+    assert samples.var() == pytest.approx(a ** 2 * (1 - keep) / keep, rel=0.01)
+    assert check_dropout_variance(1.0, a=2.0, keep=0.8).startswith("Correct")
+    assert check_dropout_variance(9.0, a=3.0, keep=0.5).startswith("Correct")
+
+
+@pytest.mark.parametrize("answer, says", [
+    (None, "Replace None"), (0.64, "without the 1/keep"), (0.25, "left out a²"),
+    (0.5, "Square a too"), (0.8, "subtract the squared"), (5.0, "the variance subtracts"),
+    (3.0, "Not yet"), ("x", "not a number"),
+])
+def test_dropout_variance_slips_are_named(answer, says):
+    message = check_dropout_variance(answer, a=2.0, keep=0.8)
+    assert not message.startswith("Correct")
+    assert says in message

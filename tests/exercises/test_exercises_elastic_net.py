@@ -5,7 +5,9 @@ import pytest
 
 import nnreg_core as nc
 from nnreg_core.data import make_correlated_groups
-from nnreg_core.exercises.elastic_net import check_elastic_net_strengths
+from nnreg_core.exercises.elastic_net import (check_elastic_net_strengths,
+                                             check_learning_rate_bound, check_prox_step)
+from nnreg_core.regularizers.decay import soft_threshold
 
 
 def test_right_pair_passes_for_several_settings():
@@ -84,3 +86,65 @@ def test_l1_keeps_fewer_of_a_group_than_elastic_net():
     kept_l1 = [int(np.sum(w_l1[groups == g] != 0)) for g in range(2)]
     kept_en = [int(np.sum(w_en[groups == g] != 0)) for g in range(2)]
     assert kept_l1 == [1, 1] and kept_en == [4, 4]
+
+
+def test_learning_rate_bound_separates_settling_from_cycling():
+    """Below 2/(L + λ2) the proximal iterate settles; just above it, it does not (reference step)."""
+    X, y, _ = make_correlated_groups(100, 1.0, np.random.default_rng(2))
+    Xb = np.c_[X, np.ones(len(X))]
+    L = np.linalg.eigvalsh(Xb.T @ Xb / len(X)).max()
+    alpha, ratio = 1.0, 0.2
+    bound = 2 / (L + alpha * (1 - ratio))
+    assert check_learning_rate_bound(bound, curvature=L, alpha=alpha, l1_ratio=ratio).startswith(
+        "Correct")
+    net = nc.MLP((X.shape[1], 1), loss="mse")
+    zeros = {k: np.zeros_like(v) for k, v in net.init(np.random.default_rng(0)).items()}
+    moved = []
+    for lr in (0.95 * bound, 1.1 * bound):
+        run = nc.Run(net, zeros, X, y, optimizer=nc.SGD(lr), backend="reference", rng=0,
+                     regularizers=[nc.ProximalL1(alpha * ratio), nc.L2(alpha * (1 - ratio))],
+                     epochs=1500, evaluate_every=1)
+        weights = [r.weights["W1"].ravel() for r in run.run_all()[-2:]]
+        moved.append(np.abs(weights[1] - weights[0]).max())
+    assert moved[0] < 1e-9 < 1e-3 < moved[1]
+
+
+@pytest.mark.parametrize("answer, says", [
+    (None, "Replace None"), (0.5, "left out the L2"), (1 / 4.8, "twice"),
+    (2 / 5.0, "whole α"), (2 / 4.2, "L1 share"), (2 / 5.6, "CS231n"), (0.3, "Not yet"),
+])
+def test_learning_rate_slips_are_named(answer, says):
+    message = check_learning_rate_bound(answer, curvature=4.0, alpha=1.0, l1_ratio=0.2)
+    assert not message.startswith("Correct")
+    assert says in message
+
+
+def core_step(w, grad, lr, l1, l2):
+    """One step in the core's order: coupled L2 in the gradient, then the soft threshold."""
+    v = w - lr * (grad + nc.L2(l2).grad(w))
+    return soft_threshold(v, lr * l1)
+
+
+def test_prox_step_right_answers_pass():
+    assert check_prox_step(core_step).startswith("Correct")
+    assert check_prox_step(lambda w, g, lr, l1, l2: soft_threshold(
+        w - lr * g - lr * l2 * w, lr * l1)).startswith("Correct")
+
+
+@pytest.mark.parametrize("step, says", [
+    (None, "Replace None"),
+    (0.3, "not a value"),
+    (lambda w, g, lr, l1, l2: soft_threshold(w - lr * (g + l2 * w), l1), "lr·λ1"),
+    (lambda w, g, lr, l1, l2: w - lr * (g + l2 * w) - lr * l1 * np.sign(w), "subgradient"),
+    (lambda w, g, lr, l1, l2: np.maximum(w - lr * (g + l2 * w) - lr * l1, 0), "negative"),
+    (lambda w, g, lr, l1, l2: soft_threshold(w - lr * g, lr * l1), "L2 term is missing"),
+    (lambda w, g, lr, l1, l2: soft_threshold(w, lr * l1) - lr * (g + l2 * w), "Threshold first"),
+    (lambda w, g, lr, l1, l2: soft_threshold(w - lr * g, lr * l1) / (1 + lr * l2), "same fixed"),
+    (lambda w, g, lr, l1, l2: w, "Not yet"),
+    (lambda w, g, lr, l1, l2: w[:2], "shape"),
+    (lambda w, g, lr, l1, l2: w.nope, "raised AttributeError"),
+])
+def test_prox_step_slips_are_named(step, says):
+    message = check_prox_step(step)
+    assert not message.startswith("Correct")
+    assert says in message

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnreg_core.regularizers.constraints import column_norms
-from nnreg_core.exercises.max_norm import check_max_norm_projection
+from nnreg_core.exercises.max_norm import check_max_norm_projection, check_preactivation_bound
 
 
 def right(W, c):
@@ -41,3 +41,26 @@ def test_wrong_projections_are_explained(project, says):
 def test_column_norms_are_taken_over_the_fan_in_axis():
     W = np.array([[3.0, 0.0], [4.0, 1.0]])
     assert column_norms(W).tolist() == [5.0, 1.0]
+
+
+def test_preactivation_bound_is_reached_and_never_exceeded():
+    c, n = 2.0, 16
+    rng = np.random.default_rng(0)
+    W = right(rng.normal(size=(n, 2000)) * 5, c)          # columns of norm <= c
+    x = rng.choice([-1.0, 1.0], size=n)
+    assert np.max(np.abs(x @ W)) <= c * np.sqrt(n) + 1e-12
+    aligned = c * x / np.linalg.norm(x)
+    assert aligned @ x == pytest.approx(c * np.sqrt(n))
+    assert check_preactivation_bound(c * np.sqrt(n), c=c, fan_in=n).startswith("Correct")
+    assert check_preactivation_bound(6.0, c=3.0, fan_in=2, input_bound=np.sqrt(2)).startswith(
+        "Correct")
+
+
+@pytest.mark.parametrize("answer, says", [
+    (None, "Replace None"), (2.0, "length ‖x‖₂"), (32.0, "Cauchy"), (4.0, "dropped c"),
+    (0.5, "Upside down"), (64.0, "the square"), (7.0, "Not yet"), (True, "True/False"),
+])
+def test_preactivation_slips_are_named(answer, says):
+    message = check_preactivation_bound(answer, c=2.0, fan_in=16)
+    assert not message.startswith("Correct")
+    assert says in message

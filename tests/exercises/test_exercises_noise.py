@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 import nnreg_core as nc
-from nnreg_core.exercises.noise import check_keras_sigma, check_noise_lambda
+from nnreg_core.exercises.noise import (check_keras_sigma, check_multiplicative_noise,
+                                        check_noise_lambda, multiplicative_noise_strengths)
 from nnreg_core.regularizers.penalties import ridge_weights
 
 
@@ -117,17 +118,57 @@ def test_noise_lambda_wrong_answers_are_told_why(answer, hint):
     assert hint in message
 
 
-def test_keras_sigma_right_answer_passes():
-    assert check_keras_sigma(0.2).startswith("Correct")
-    assert check_keras_sigma(np.sqrt(0.1), keras_l2=0.05).startswith("Correct")
+def test_keras_sigma_right_answer_is_the_root_of_l2_for_a_loss_without_the_half():
+    assert check_keras_sigma(np.sqrt(0.02)).startswith("Correct")
+    assert check_keras_sigma(np.sqrt(0.05), keras_l2=0.05).startswith("Correct")
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (None, "Replace None"), (0.04, "variance"), (np.sqrt(0.02), "no 1/2"), (0.1, "wrong way"),
-    (-0.2, "negative"), (0.7, "solve for σ"),
+    (None, "Replace None"), (0.2, "has no ½"), (0.02, "variance"), (0.1, "wrong way"),
+    (0.04, "twice too big"), (-0.2, "negative"), (0.7, "no ½), take the mean"),
 ])
 def test_keras_sigma_wrong_answers_are_told_why(answer, hint):
     message = check_keras_sigma(answer)
+    assert not message.startswith("Correct")
+    assert hint in message
+
+
+def test_keras_sigma_matches_noisy_keras_loss_by_expansion():
+    """Keras's MSE (no ½) with input noise σ has expected loss mean r² + σ²‖w‖² (Monte Carlo)."""
+    X, y = linear_problem()
+    w, b, sigma = np.array([0.5, -1.0, 0.3, 0.0, 2.0]), 0.1, np.sqrt(0.02)
+    eps = np.random.default_rng(0).standard_normal((4000,) + X.shape)
+    noisy = np.mean((y - (X + sigma * eps) @ w - b) ** 2)
+    clean = np.mean((y - X @ w - b) ** 2)
+    assert noisy == pytest.approx(clean + 0.02 * np.sum(w ** 2), rel=2e-3)
+
+
+def test_multiplicative_noise_strengths_match_a_monte_carlo_expansion():
+    X, y = linear_problem()
+    w, b, sigma = np.array([0.5, -1.0, 0.3, 0.0, 2.0]), 0.1, 0.4
+    eps = np.random.default_rng(1).standard_normal((4000,) + X.shape)
+    noisy = np.mean(0.5 * (y - (X * (1 + sigma * eps)) @ w - b) ** 2)
+    clean = np.mean(0.5 * (y - X @ w - b) ** 2)
+    lams = multiplicative_noise_strengths(X, sigma)
+    assert noisy == pytest.approx(clean + 0.5 * np.sum(lams * w ** 2), rel=2e-3)
+    assert check_multiplicative_noise(lams, X, sigma).startswith("Correct")
+
+
+@pytest.mark.parametrize("make, hint", [
+    (lambda X, s: None, "Replace None"),
+    (lambda X, s: np.full(X.shape[1], s ** 2), "additive case"),
+    (lambda X, s: s ** 2 * X.var(axis=0), "not the variance"),
+    (lambda X, s: s * np.mean(X ** 2, axis=0), "not with σ"),
+    (lambda X, s: 2 * s ** 2 * np.mean(X ** 2, axis=0), "Too large by 2"),
+    (lambda X, s: s ** 2 * np.mean(X ** 2, axis=0) / 2, "½ twice"),
+    (lambda X, s: s ** 2 * np.mean(np.abs(X), axis=0) ** 2, "Square each"),
+    (lambda X, s: np.ones(X.shape[1]), "Not yet"),
+    (lambda X, s: np.ones(2), "shape"),
+    (lambda X, s: "abc", "not an array"),
+])
+def test_multiplicative_noise_slips_are_named(make, hint):
+    X, _ = linear_problem()
+    message = check_multiplicative_noise(make(X, 0.4), X, 0.4)
     assert not message.startswith("Correct")
     assert hint in message
 
