@@ -5,7 +5,7 @@ for a right answer, otherwise what to look at; ``None`` asks the learner for an 
 """
 import numpy as np
 
-from .answers import close, read_number, say
+from .answers import call_answer, close, judge, known_slip, read_function, read_number, say
 
 
 def best_epoch(epochs, test_losses):
@@ -106,3 +106,124 @@ def check_largest_weight(answer, params):
         return say("That is the largest |w| of the last layer only; look at every W array.")
     return say(f"Not yet: {value:.4g} is not it. Take max |w| of each W array, then the largest "
                "of those.")
+
+
+def floor_spread(sigma, n):
+    """Standard deviation of the true function's training loss ``½·mean_i (σ·ε_i)²`` over draws.
+
+    With ε ~ N(0, 1), ``Var(ε²) = E[ε⁴] − 1 = 2``, so the mean of n squares has standard deviation
+    ``√(2/n)`` and the loss ``(σ²/2)·√(2/n) = σ²/√(2n)``.
+
+    >>> round(floor_spread(0.3, 20), 5)
+    0.01423
+    """
+    return float(sigma ** 2 / np.sqrt(2 * n))
+
+
+def check_floor_spread(answer, sigma=0.3, n=20):
+    """Check the spread (standard deviation) of the noise floor measured on n training points.
+
+    >>> _ = check_floor_spread(0.0142)
+    Correct: σ²/√(2n) = 0.01423: a floor measured on 20 points moves by about ±0.014 from draw to draw.
+    """
+    value, problem = read_number(answer, "the standard deviation")
+    if problem:
+        return say(problem)
+    right, half = floor_spread(sigma, n), sigma ** 2 / 2
+    slips = [
+        (2 * right, "That has lost the ½ of the loss: it is ½·mean(noise²), so its spread is "
+                    "half the spread of mean(noise²)."),
+        (half / np.sqrt(n), "Var(ε²) is not 1: for a standard normal E[ε⁴] = 3, so "
+                            "Var(ε²) = 3 − 1 = 2."),
+        (half * 2 / n, "That is a variance of the mean, not its standard deviation: take the "
+                       "square root of 2/n."),
+        (half * np.sqrt(2), "That is the spread of one point's loss; the loss is a mean over n "
+                            "points, which divides the standard deviation by √n."),
+        (right ** 2, "That is the variance; the question asks for the standard deviation."),
+    ]
+    correct = (f"Correct: σ²/√(2n) = {right:.4g}: a floor measured on {n} points moves by about "
+               f"±{right:.2g} from draw to draw.")
+    return say(judge(value, right, correct, slips,
+                     f"Not yet: {value:.4g} is not it. Write the loss as (σ²/2)·mean(ε²), use "
+                     "Var(ε²) = E[ε⁴] − 1 and that a mean of n independent terms divides the "
+                     "variance by n.", rtol=2e-2))
+
+
+def early_stopping_epochs(losses, patience):
+    """``(best, stop)``: the epochs early stopping keeps and stops at, the rule of ``Run(patience=)``.
+
+    ``losses[i]`` is the held-out loss after epoch ``i + 1``. ``best`` is the first epoch with a
+    loss lower than every earlier one (strictly); training stops at the first epoch ``e`` with
+    ``e − best ≥ patience``, or at the last epoch if that never happens.
+
+    >>> early_stopping_epochs([0.5, 0.4, 0.45, 0.4, 0.6], patience=2)
+    (2, 4)
+    """
+    return _stopping_rule(losses, patience)
+
+
+def _stopping_rule(losses, patience, ties_improve=False, extra=0):
+    """The rule, and two usual slips: a tie counted as an improvement, stopping ``extra`` late."""
+    best, best_loss = None, np.inf
+    for epoch, loss in enumerate(np.asarray(losses, dtype=float), start=1):
+        if loss < best_loss or (ties_improve and loss == best_loss):
+            best, best_loss = epoch, loss
+        elif epoch - best >= patience + extra:
+            return best, epoch
+    return best, len(losses)
+
+
+_STOPPING_TRIALS = (
+    ([0.9, 0.7, 0.6, 0.62, 0.61, 0.65, 0.7, 0.5], 3),
+    ([0.3, 0.25, 0.25, 0.25, 0.25], 2),
+    ([0.5, 0.4, 0.45, 0.4, 0.6, 0.3], 2),
+    ([1.0, 0.9, 0.8, 0.7], 2),
+)
+
+
+def _stopping_slips(losses, patience):
+    """``(what a usual wrong version returns, hint)`` on one curve."""
+    best, stop = early_stopping_epochs(losses, patience)
+    return [
+        ((best - 1, stop - 1), "Epochs are counted from 1 (the loss after epoch 1 is "
+                               "losses[0]): add 1 to the positions."),
+        ((stop, best), "The pair is the wrong way round: return (best, stop)."),
+        ((int(np.argmin(losses)) + 1, len(losses)), "That looks at the whole curve at once, the "
+                                                    "future included: while training you only "
+                                                    "know the losses so far. Stop once "
+                                                    "`patience` epochs pass without improvement."),
+        (_stopping_rule(losses, patience, extra=1), "Off by one: stop as soon as epoch − best "
+                                                    "reaches patience (≥), not when it exceeds "
+                                                    "it."),
+        (_stopping_rule(losses, patience, ties_improve=True), "A tie is not an improvement: "
+                                                              "count only a strictly lower loss, "
+                                                              "so the earlier epoch stays best."),
+    ]
+
+
+def check_early_stopping(fn):
+    """Check a learner's ``fn(losses, patience) -> (best, stop)`` against the core's rule.
+
+    >>> _ = check_early_stopping(early_stopping_epochs)
+    Correct: your rule keeps and stops at the same epochs as Run(patience=...) on every trial curve.
+    """
+    fn, problem = read_function(fn, "my_early_stopping(losses, patience)")
+    if problem:
+        return say(problem)
+    for losses, patience in _STOPPING_TRIALS:
+        got, problem = call_answer(fn, list(losses), patience,
+                                   advice="It must accept a list of losses and a whole number.")
+        if problem:
+            return say(problem)
+        right = early_stopping_epochs(losses, patience)
+        if got is None or np.shape(got) != (2,):
+            return say(f"Your function returned {got!r}; return two epoch numbers (best, stop).")
+        if not close(got, right):
+            hint = known_slip(got, [(w, h) for w, h in _stopping_slips(losses, patience)
+                                    if not close(w, right)])
+            return say(f"Not yet: on losses = {losses}, patience = {patience} you return "
+                       f"{tuple(got)}. " + (hint or f"Walk through the curve epoch by epoch: "
+                                                    f"keep the best so far and stop when it is "
+                                                    f"{patience} epochs old."))
+    return say("Correct: your rule keeps and stops at the same epochs as Run(patience=...) on "
+               "every trial curve.")
