@@ -5,6 +5,8 @@ Each ``check_…`` function converts an L2 strength from the CS231n form ``(λ/2
 answer, and prints and returns ``"Correct: …"`` or what to look at (see :mod:`.answers`).
 ``None`` asks for an answer.
 """
+import numpy as np
+
 from ..conventions import convert
 from .answers import judge, read_number, say
 
@@ -84,3 +86,67 @@ def check_keras_lambda(answer, lam):
                   "λ_K = λ/2."),
     ]
     return _verdict(answer, right, "the Keras l2 value", slips)
+
+
+def check_ridge_shrink(answer, lam):
+    """The factor by which L2 shrinks a linear model's least-squares weights (white inputs).
+
+    Loss ``½·mean (x·w − y)² + (λ/2)·‖w‖²`` with inputs whose second moments are the identity
+    (``mean x xᵀ = I``): the gradient ``(w − w_ls) + λ·w`` vanishes at ``w* = w_ls / (1 + λ)``.
+
+    >>> _ = check_ridge_shrink(0.8, lam=0.25)
+    Correct: w* = w_ls/(1 + λ): every weight keeps the fraction 0.8.
+    """
+    right = 1 / (1 + lam)
+    slips = [
+        (1 - lam, "1 − λ is one gradient step of size 1, not the minimum: set the whole "
+                  "gradient (w − w_ls) + λ·w to zero and solve for w."),
+        (1 / (1 + lam / 2), "The derivative of (λ/2)·w² is λ·w: the 1/2 is gone after "
+                            "differentiating."),
+        (1 / (1 + 2 * lam), "A factor 2 too many: the penalty is (λ/2)·Σw², whose gradient is "
+                            "λ·w (2λ·w would be Keras's λ·Σw²)."),
+        (lam / (1 + lam), "That is the fraction removed; the question asks for the fraction "
+                          "each weight keeps."),
+        (1 + lam, "L2 makes weights smaller: the factor is below 1."),
+    ]
+    return _verdict_with(answer, right, "the shrink factor", slips,
+                         f"Correct: w* = w_ls/(1 + λ): every weight keeps the fraction "
+                         f"{right:.4g}.",
+                         "Set the gradient of ½·mean (x·w − y)² + (λ/2)·‖w‖² to zero, using "
+                         "mean x xᵀ = I.")
+
+
+def check_half_life(answer, lam, lr):
+    """How many plain-SGD steps L2 alone (no data gradient) takes to halve a weight.
+
+    Each step multiplies ``w`` by ``1 − lr·λ``, so ``(1 − lr·λ)^k = ½`` at
+    ``k = ln 2 / −ln(1 − lr·λ) ≈ ln 2 / (lr·λ)`` (both accepted).
+
+    >>> _ = check_half_life(693, lam=0.01, lr=0.1)
+    Correct: about 693 steps: (1 − lr·λ)^k = ½ gives k = ln 2/−ln(1 − lr·λ) ≈ ln 2/(lr·λ).
+    """
+    c = lr * lam
+    right = np.log(2) / -np.log1p(-c)
+    slips = [
+        (np.log(2) / lam, "The learning rate is missing: the penalty's gradient λ·w is "
+                          "multiplied by lr before it changes w."),
+        (1 / c, "That is when w has fallen to 1/e ≈ 37 % of its start; halving takes ln 2 "
+                "times as many steps."),
+        (0.5 / c, "That counts a constant step of lr·λ·w₀, as if the pull stayed the same; "
+                  "it shrinks with w (a fixed fraction per step), so the decay is geometric."),
+        (np.log(2) / (2 * c), "A factor 2 too many: the gradient of (λ/2)·w² is λ·w."),
+        (np.log10(2) / c, "Use the natural logarithm: (1 − c)^k = ½ means k·ln(1 − c) = ln ½."),
+    ]
+    correct = (f"Correct: about {right:.0f} steps: (1 − lr·λ)^k = ½ gives k = ln 2/−ln(1 − lr·λ) "
+               "≈ ln 2/(lr·λ).")
+    return _verdict_with(answer, right, "the number of steps", slips, correct,
+                         "Write what one step does to w when the data gradient is 0, then "
+                         "apply it k times.")
+
+
+def _verdict_with(answer, right, what, slips, correct, otherwise):
+    """Like :func:`_verdict` with this question's own messages (tolerance: 4 digits)."""
+    value, problem = read_number(answer, what)
+    if problem:
+        return say(problem)
+    return say(judge(value, right, correct, slips, f"Not yet: {value:.4g} is not it. {otherwise}"))
