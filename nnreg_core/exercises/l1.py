@@ -6,7 +6,8 @@ for a right answer, otherwise ``"Not yet: …"`` and what to look at; ``None`` a
 import numpy as np
 
 from ..regularizers.decay import soft_threshold
-from .answers import call_answer, judge, known_slip, read_function, read_number, say
+from .answers import (PLACEHOLDER, call_answer, close, judge, known_slip, read_function,
+                      read_number, say)
 
 #: The shrink question: plain SGD, learning rate and the L1 strength in the CS231n convention
 #: ``λ·Σ|w|`` (gradient ``λ·sign(w)``).
@@ -124,3 +125,138 @@ def _diagnose_threshold(w, t, got):
         return ("compare your output with sign(w)·max(|w| − t, 0) on "
                 f"w = {np.round(w, 3).tolist()}, t = {t}.")
     return hint
+
+
+#: The hop question: a weight with no data gradient, under the subgradient step of L1.
+HOP_START = 0.0123
+HOP_SHRINK = 0.003
+
+
+def hop_cycle(w, shrink, steps=1000):
+    """The two values a weight settles between under ``w -= shrink·sign(w)`` alone, sorted.
+
+    It walks toward zero by ``shrink`` per step, overshoots, and then alternates between a
+    value in ``(0, shrink)`` and that value minus ``shrink`` (period 2), unless it lands on 0.
+
+    >>> [round(v, 6) for v in hop_cycle(0.0123, 0.003)]
+    [-0.0027, 0.0003]
+    """
+    for _ in range(steps):
+        w = w - shrink * np.sign(w)
+    return tuple(sorted((float(w), float(w - shrink * np.sign(w)))))
+
+
+def check_hop_cycle(answer):
+    """Check the pair of values the weight ``HOP_START`` hops between (subgradient L1 only).
+
+    >>> _ = check_hop_cycle((0.0003, -0.0027))
+    Correct: it settles into -0.0027 ↔ 0.0003, a period-2 hop that never reaches 0.
+    """
+    if answer is None:
+        return say(PLACEHOLDER)
+    pair = np.sort(np.ravel(np.asarray(answer, dtype=float))) if np.size(answer) == 2 else None
+    if pair is None:
+        return say(f"Give the two values as a pair, e.g. (a, b); got {answer!r}.")
+    low, high = hop_cycle(HOP_START, HOP_SHRINK)
+    right = np.array([low, high])
+    slips = [
+        (np.zeros(2), "The subgradient step never stops at 0: from 0.0003 it moves a full "
+                      "lr·λ = 0.003 past zero. Landing exactly on 0 is what the proximal step "
+                      "does."),
+        (np.array([-high, high]), "The hop is not symmetric: each step moves exactly 0.003, so "
+                                  "the two values are 0.003 apart."),
+        (np.array([high, high + HOP_SHRINK]), "One step too early: 0.0033 is still above 0.003, "
+                                              "so the next step keeps going toward zero."),
+        (np.array([-abs(low), -high]), "Check the signs: one value of the pair is positive, the "
+                                       "other negative."),
+    ]
+    hint = known_slip(np.sort(pair), [(np.sort(w), h) for w, h in slips], rtol=0, atol=1e-9)
+    if close(pair, right, rtol=0, atol=1e-9):
+        return say(f"Correct: it settles into {low:.4g} ↔ {high:.4g}, a period-2 hop that never "
+                   "reaches 0.")
+    if hint:
+        return say(f"Not yet: {hint}")
+    return say("Not yet: step it by hand: subtract 0.003 while the weight is positive, add it "
+               "while it is negative, and write down where it starts repeating.")
+
+
+def cumulative_penalty(w, q, u):
+    """One step of Tsuruoka, Tsujii & Ananiadou's (2009) cumulative L1 penalty, per weight.
+
+    ``u`` is the total L1 penalty a weight could have received so far (the sum of ``lr·λ``
+    over the steps taken, this one included); ``q`` is what it actually received (the signed
+    sum of what this step function has moved it). A positive weight moves down by ``u + q``
+    and a negative one up by ``u − q``, each clipped at zero; then ``q += w_new − w``.
+
+    Args:
+        w, q: arrays of one shape; u: a number.
+
+    Returns:
+        ``(w_new, q_new)``.
+
+    >>> w, q = cumulative_penalty(np.array([0.5, -0.01, 0.0]), np.zeros(3), 0.02)
+    >>> w.tolist(), q.round(12).tolist()
+    ([0.48, 0.0, 0.0], [-0.02, 0.01, 0.0])
+    """
+    w, q = np.asarray(w, dtype=float), np.asarray(q, dtype=float)
+    new = np.where(w > 0, np.maximum(0.0, w - (u + q)),
+                   np.where(w < 0, np.minimum(0.0, w + (u - q)), w))
+    return new, q + (new - w)
+
+
+_CUMULATIVE_TRIALS = (
+    (np.array([0.5, -0.5, 0.01, -0.01, 0.0]), np.zeros(5), 0.02),
+    (np.array([0.3, -0.3, 0.05, -0.05]), np.array([-0.01, 0.01, -0.04, 0.04]), 0.06),
+    (np.array([[0.2, -0.02], [0.0, 1.0]]), np.array([[-0.1, 0.1], [0.0, -0.05]]), 0.11),
+)
+
+
+def _cumulative_slips(w, q, u):
+    """``(what a usual wrong version returns, hint)`` on one trial."""
+    right_w, right_q = cumulative_penalty(w, q, u)
+    clipped_total = np.sign(w) * np.maximum(np.abs(w) - u, 0.0)
+    unclipped = np.where(w > 0, w - (u + q), np.where(w < 0, w + (u - q), w))
+    return [
+        ((right_w, q), "w is right but q is unchanged: add what this step moved the weight, "
+                       "q += w_new − w, or the next step will charge the same penalty again."),
+        ((right_w, q - (right_w - w)), "q has the wrong sign: q += w_new − w (it goes down when "
+                                       "a positive weight is pulled down)."),
+        ((clipped_total, q + clipped_total - w), "That charges the whole total u again and "
+                                                  "forgets what the weight already received: a "
+                                                  "positive weight moves by u + q (q ≤ 0), not "
+                                                  "by u."),
+        ((unclipped, q + unclipped - w), "Clip at zero: a weight may reach 0 but must not cross "
+                                         "it (max(0, ·) for positive, min(0, ·) for negative)."),
+    ]
+
+
+def check_cumulative_penalty(fn):
+    """Check a learner's ``fn(w, q, u) -> (w_new, q_new)`` against :func:`cumulative_penalty`.
+
+    >>> _ = check_cumulative_penalty(cumulative_penalty)
+    Correct: each weight receives at most the total penalty u, clipped at zero, and q remembers what it got.
+    """
+    fn, problem = read_function(fn, "my_cumulative_step(w, q, u)")
+    if problem:
+        return say(problem)
+    for w, q, u in _CUMULATIVE_TRIALS:
+        got, problem = call_answer(fn, w.copy(), q.copy(), u,
+                                   advice="It must accept arrays w, q and a number u.")
+        if problem:
+            return say(problem)
+        if not isinstance(got, tuple) or len(got) != 2:
+            return say(f"Your function returned {type(got).__name__}; return the pair "
+                       "(w_new, q_new).")
+        got = tuple(np.asarray(g, dtype=float) for g in got)
+        if any(g.shape != w.shape for g in got):
+            return say(f"w_new and q_new must have the shape of w, {w.shape}.")
+        right = cumulative_penalty(w, q, u)
+        if all(np.allclose(g, r, rtol=0, atol=1e-12) for g, r in zip(got, right)):
+            continue
+        for wrong, hint in _cumulative_slips(w, q, u):
+            if all(np.allclose(g, x, rtol=0, atol=1e-12) for g, x in zip(got, wrong)):
+                return say(f"Not yet: {hint}")
+        return say(f"Not yet: on w = {w.tolist()}, q = {q.tolist()}, u = {u} compare your "
+                   "result with the rule above, weight by weight.")
+    return say("Correct: each weight receives at most the total penalty u, clipped at zero, and "
+               "q remembers what it got.")
