@@ -101,6 +101,11 @@ class ChunkStep(PackedRun):
         super().__init__(packed, kind)
         self.chunks = chunks
 
+    def holds(self, params):
+        """Whether ``params`` are still the packing's views and the chunks can go on (worker
+        processes out of step after an interrupt cannot: the run then takes a new step)."""
+        return not self.chunks.broken and super().holds(params)
+
     def prepare(self, X):
         """The inputs as the chunks' steps take them."""
         return self.chunks.steps[0].prepare(X)

@@ -6,8 +6,8 @@ microseconds each, so two threads spend much of the second core handing the lock
 processes each have a lock of their own:
 
 - the run's packed parameters move into shared memory (a file under ``/dev/shm`` where there is
-  one, mapped by the run and by every worker, and removed once all have mapped it), so the
-  workers update the very arrays ``run.params`` shows;
+  one, mapped by the run and by every worker, nameless from the start on Linux, see
+  :mod:`.shared`), so the workers update the very arrays ``run.params`` shows;
 - at each epoch the run writes the shuffled batches into a second shared array and sends every
   worker its chunks' strengths and the learning rate (a few hundred bytes); the calling process
   takes the first share of the chunks itself, as with threads, and waits for the others.
@@ -20,12 +20,19 @@ fused SGD step with a cross-entropy loss, see :meth:`ChunkedSteps.epoch`); other
 The workers are fresh interpreters (a Jupyter kernel is never forked, and a script's main
 module is never imported again), started on first use and kept for later runs of the same
 Python process; :func:`start` starts them ahead of time.
+
+An interrupt (Ctrl+C, Jupyter's interrupt button) may come at any point of an exchange. A
+worker that was asked and not yet heard is then out of step (its answer would be read by the
+next exchange as if it were that one's), so it is ended and a fresh one takes its place at the
+next run; the interrupted run takes a new step at its next epoch. The workers themselves ignore
+SIGINT, which Jupyter sends to the whole process group.
 """
 import os
 import threading
 import time
 import weakref
 
+from .interrupts import held_back
 from .threads import ChunkedSteps
 from .shared import shared_array
 from .workers import WORKER_CPU, start
@@ -47,7 +54,8 @@ class ProcessChunks(ChunkedSteps):
     """
 
     def __init__(self, model, packed, grads, workers, make_step):
-        shared, path = shared_array(packed.flat.shape, packed.flat.dtype)
+        self.broken, self.data = False, None
+        shared, file = shared_array(packed.flat.shape, packed.flat.dtype)
         try:
             packed.rebase(shared)
             super().__init__(packed, grads, workers, make_step)
@@ -55,12 +63,12 @@ class ProcessChunks(ChunkedSteps):
             self.shares = [list(range(w, len(self.bounds), self.workers))
                            for w in range(self.workers)]
             self.remote = start(self.workers - 1)
-            layout = (packed.order, packed.shapes, path, packed.flat.shape, packed.flat.dtype)
+            layout = (packed.order, packed.shapes, file.path, packed.flat.shape,
+                      packed.flat.dtype)
             self._exchange("attach", [(model, layout, [self.bounds[i] for i in share])
                                       for share in self.shares[1:]])
         finally:
-            os.unlink(path)  # mapped by every process that needs it: nothing is left behind
-        self.data = None
+            file.release()  # mapped by every process that needs it
         weakref.finalize(self, _detach, self.remote, self.key).atexit = False
 
     def epoch(self, batches, opt_state, groups):
@@ -82,13 +90,14 @@ class ProcessChunks(ChunkedSteps):
         (X0, T0) = batches[0]
         shapes = ((n,) + X0.shape[1:], (n,) + T0.shape[1:])
         if self.data is None or self.data[1] != (shapes, X0.dtype, T0.dtype):
-            made = [shared_array(shape, a.dtype) for shape, a in zip(shapes, (X0, T0))]
+            made = []
             try:
-                self._exchange("data", [([(p, s, a.dtype) for (_, p), s, a in
+                made += [shared_array(shape, a.dtype) for shape, a in zip(shapes, (X0, T0))]
+                self._exchange("data", [([(f.path, s, a.dtype) for (_, f), s, a in
                                           zip(made, shapes, (X0, T0))],)] * len(self.remote))
             finally:
-                for _, path in made:
-                    os.unlink(path)
+                for _, file in made:
+                    file.release()
             self.data = ((made[0][0], made[1][0]), (shapes, X0.dtype, T0.dtype))
         X, T = self.data[0]
         bounds, start = [], 0
@@ -101,29 +110,41 @@ class ProcessChunks(ChunkedSteps):
 
     def _exchange(self, kind, per_worker, local=lambda: None):
         """Send each worker ``(kind, key, *its args)``, run ``local()`` meanwhile, and return
-        ``(local's result, the workers' answers)``; every worker asked is heard before this
-        returns or raises (none may still write to the parameters then)."""
-        asked = []
+        ``(local's result, the workers' answers)``.
+
+        Every worker asked is heard, or ended, before this returns or raises: none may still
+        write to the parameters then, and none is left with an answer nobody read. When
+        anything interrupts the exchange (``KeyboardInterrupt`` above all), the workers not yet
+        heard are ended and this run is marked ``broken`` (the run then takes a new step).
+        """
+        unheard = []
         with WORKERS_BUSY:
             try:
                 for worker, args in zip(self.remote, per_worker):
+                    unheard.append(worker)
                     worker.ask(kind, self.key, *args)
-                    asked.append(worker)
                 result = local()
-            finally:
-                answers = self._answers(asked)
+                answers = self._answers(unheard)
+            except BaseException:
+                with held_back():
+                    self.broken = self.broken or bool(unheard)
+                    for worker in unheard:
+                        worker.end()
+                raise
         return result, answers
 
     @staticmethod
-    def _answers(workers):
-        """Every one of ``workers``' answers (all are read, even when one failed; then the
-        failure is raised)."""
+    def _answers(unheard):
+        """Every answer of the workers in ``unheard``, each taken off the list once heard (all
+        are read, even when one failed; then the failure is raised)."""
         answers, failure = [], None
-        for worker in workers:
+        while unheard:
+            worker = unheard[0]
             try:
                 answers.append(worker.answer())
             except RuntimeError as error:
                 failure = failure or error
+            del unheard[0]
         if failure is not None:
             raise failure
         return answers

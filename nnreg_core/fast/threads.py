@@ -89,6 +89,8 @@ class ChunkedSteps:
     results do not depend on which thread runs it or when.
     """
 
+    broken = False  # threads never get out of step (see ProcessChunks)
+
     def __init__(self, packed, grads, workers, make_step):
         self.n_models = packed.lead[0]
         self.bounds = chunk_bounds(self.n_models)
