@@ -68,7 +68,8 @@ class Augment(Regularizer):
             ``(K,)``); 0 with ``degrees=0`` turns augmentation off.
         degrees: the largest rotation, in degrees (a number or one per model).
         image_shape: ``(H, W)`` with ``H * W = d`` (8x8 for the digits).
-        mean, scale: the standardization of the inputs (``x = (raw - mean) / scale``); the
+        mean, scale: the standardization of the inputs (``x = (raw - mean) / scale``), shape
+            ``(d,)``, or ``(K, d)`` for one per model (models trained on different draws); the
             defaults leave raw pixels as they are.
 
     ``apply(X, rng)`` returns the augmented batch: ``(n, d)``, or ``(K, n, d)`` when a strength
@@ -118,10 +119,14 @@ class Augment(Regularizer):
         k = next((len(v) for v in (self.shift, self.degrees) if np.ndim(v)), None)
         if k is not None and X.ndim == 2:
             X = np.broadcast_to(X, (k,) + X.shape)
+        if self.mean.ndim == 2 or self.scale.ndim == 2:
+            k = max(len(v) for v in (self.mean, self.scale) if v.ndim == 2)
+            X = np.broadcast_to(X, (k,) + X.shape[-2:])
+        mean, scale = (v[:, None, :] if v.ndim == 2 else v for v in (self.mean, self.scale))
         dy, dx, theta = self.draw(X.shape[:-1], rng)
-        raw = (X * self.scale + self.mean).reshape(X.shape[:-1] + (h, w))
+        raw = (X * scale + mean).reshape(X.shape[:-1] + (h, w))
         moved = transform(raw, dy, dx, theta).reshape(X.shape)
-        return ((moved - self.mean) / self.scale).astype(X.dtype, copy=False)
+        return ((moved - mean) / scale).astype(X.dtype, copy=False)
 
     def describe(self):
         return (f"augmentation: shifts ≤ {format_strength(self.shift)} px, rotations ≤ "

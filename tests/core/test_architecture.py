@@ -18,12 +18,13 @@ HEAVY = ("matplotlib", "ipywidgets", "IPython", "ipympl", "PIL", "sklearn", "sci
 DISPLAY_ONLY = ("matplotlib", "ipywidgets", "IPython", "ipympl", "PIL")
 # Layers, lowest first: a module may import from its own layer or a lower one, never a higher.
 LAYERS = [
-    ("validate", "activations", "reports", "checks", "data", "crosscheck"),
+    ("validate", "activations", "reports", "checks", "data", "crosscheck", "linear", "priors",
+     "early_stopping", "paired", "draws"),
     ("regularizers",),
     ("optim", "conventions", "model", "catalog"),
     ("steps",),
     ("fast",),
-    ("train", "experiments"),
+    ("train", "experiments", "cv"),
     ("exercises",),
     ("display",),
 ]
