@@ -3,6 +3,7 @@ over several seeds on the model axis and read mean ± sd from a results table. N
 
 - :func:`train`: one :class:`~nnreg_core.train.Run` on a :class:`~nnreg_core.data.Dataset`,
   trained to the end (the test set is only measured, never used to choose).
+- :func:`evaluate`: the data loss and accuracy of some weights on some data.
 - :func:`starts`: K initial networks from K seeds, stacked on the model axis.
 - :func:`sweep`: S strengths × R repeats (initial seeds, optionally data draws) in one batched
   run per data set; returns a :class:`Sweep` whose fields have shape ``(R, S)``.
@@ -58,6 +59,21 @@ def train(net, data, *, optimizer, regularizers=(), epochs, params=None, seed=0,
               evaluate_every=evaluate_every or epochs, snapshots=snapshots, **run_options)
     run.run_all()
     return run
+
+
+def evaluate(net, params, X, y):
+    """``(data loss, accuracy)`` of ``params`` on ``(X, y)``, as a run's reports measure them.
+
+    Accuracy is None for regression; with a model axis both are arrays ``(K,)``.
+
+    >>> import nnreg_core as nc
+    >>> net = nc.MLP((1, 1), loss="mse")
+    >>> evaluate(net, {"W1": np.array([[2.0]]), "b1": np.zeros(1)}, np.array([[1.0]]), np.array([1.0]))
+    (0.5, None)
+    """
+    out, _ = net.forward(params, net.check_inputs(X))
+    target = net.encode_targets(y, len(out) if np.ndim(out) == 2 else out.shape[1])
+    return net.data_loss(out, target), net.accuracy(out, target)
 
 
 def starts(net, seeds):

@@ -89,3 +89,9 @@ def test_tracing_refuses_a_fast_run():
                  optimizer=nc.SGD(0.3), epochs=1)
     with pytest.raises(ValueError, match="backend='reference'"):
         experiments.trace_steps(run, 1, lambda p: p["W1"])
+
+
+def test_evaluate_measures_what_a_report_measures():
+    run = experiments.train(NET, DATA, optimizer=nc.SGD(0.3), epochs=3, seed=1)
+    loss, accuracy = experiments.evaluate(NET, run.params, DATA.X_test, DATA.y_test)
+    assert (loss, accuracy) == (run.history[-1].test_loss, run.history[-1].test_accuracy)
