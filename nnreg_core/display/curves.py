@@ -6,9 +6,11 @@ a :class:`nnreg_core.train.History` or a dict of per-epoch arrays (see
 """
 import numpy as np
 
-from .style import COLORS, LEGEND_FONT, curve_data, grow_limits, label, new_axes, set_band
+from .style import (COLORS, LEGEND_FONT, LINE_STYLES, curve_data, grow_limits, label, new_axes,
+                    set_band)
 
-SMALLEST_LEGEND_FONT = 9
+SMALLEST_LEGEND_FONT = LEGEND_FONT
+"""A legend never shrinks below the projector's smallest text; it moves under its axes instead."""
 LOSS_NAMES = {"binary_ce": "binary CE, nats", "softmax_ce": "cross-entropy, nats",
               "mse": "½·squared error"}
 
@@ -95,17 +97,22 @@ class LossCurves(_Curves):
         short = "penalty = 0" if "= 0" in self.penalty_label else "penalty"
         self.legend = fit_legend(self.ax, self.legend, {short: self.lines["penalty"]},
                                  self.legend_at, self.legend_columns)
+        if not legend_fits(self.ax, self.legend):   # a narrow panel: the title says "data loss"
+            self.legend.remove()
+            self.legend = fit_legend(self.ax, self.ax.legend(fontsize=LEGEND_FONT),
+                                     {"train": self.lines["train_loss"],
+                                      "test": self.lines["test_loss"],
+                                      "sum": self.lines["objective"]}, self.legend_at, 1)
         self.fresh_headroom = headroom_under(self.ax, self.legend, self.fresh_headroom)
         if self.data["epoch"].size:
             self.refit()
             self.update(self.data)
 
     def styles(self):
-        return {"train_loss": ("train (data loss)", dict(color=COLORS["train"])),
-                "test_loss": ("test (data loss)", dict(color=COLORS["test"])),
-                "penalty": (self.penalty_label, dict(color=COLORS["penalty"], ls="--")),
-                "objective": ("train + penalty",
-                              dict(color=COLORS["objective"], ls=":"))}
+        return {"train_loss": ("train (data loss)", line_style("train")),
+                "test_loss": ("test (data loss)", line_style("test")),
+                "penalty": (self.penalty_label, line_style("penalty")),
+                "objective": ("train + penalty", line_style("objective"))}
 
 
 class AccuracyCurves(_Curves):
@@ -122,8 +129,8 @@ class AccuracyCurves(_Curves):
         self.legend = fit_legend(self.ax, self.legend, {}, self.legend_at)
 
     def styles(self):
-        return {"train_accuracy": ("train accuracy", dict(color=COLORS["train"])),
-                "test_accuracy": ("test accuracy", dict(color=COLORS["test"]))}
+        return {"train_accuracy": ("train accuracy", line_style("train")),
+                "test_accuracy": ("test accuracy", line_style("test"))}
 
 
 class NormCurve(_Curves):
@@ -136,7 +143,12 @@ class NormCurve(_Curves):
         label(self.ax, "weight norm (biases out)", "epoch", "‖W‖₂ = √(Σ w²)")
 
     def styles(self):
-        return {"weight_norm": ("weight norm", dict(color=COLORS["norm"]))}
+        return {"weight_norm": ("weight norm", line_style("norm"))}
+
+
+def line_style(quantity):
+    """Colour and line style of a curve of ``quantity`` (``"train"``, ``"test"``, ...)."""
+    return dict(color=COLORS[quantity], ls=LINE_STYLES[quantity])
 
 
 def headroom_under(ax, legend, least):
@@ -157,7 +169,7 @@ def legend_fits(ax, legend):
 
 def fit_legend(ax, legend, short_names, loc="best", columns=1):
     """Keep the legend inside its axes: first shorten long entries, then use one column, then
-    smaller text (down to :data:`SMALLEST_LEGEND_FONT`).
+    smaller text (down to :data:`SMALLEST_LEGEND_FONT`), and last put it under the axes.
 
     Args:
         ax: the axes the legend belongs to.
@@ -179,6 +191,10 @@ def fit_legend(ax, legend, short_names, loc="best", columns=1):
         legend.remove()
         legend = ax.legend(fontsize=size, loc=loc, ncol=1)
         size -= 1
+    if not legend_fits(ax, legend):
+        legend.remove()
+        legend = ax.legend(fontsize=SMALLEST_LEGEND_FONT, loc="upper left", ncol=1,
+                           bbox_to_anchor=(0, -0.18), borderaxespad=0)
     return legend
 
 

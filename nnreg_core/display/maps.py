@@ -3,7 +3,7 @@ for 1-D regression. Both redraw in place with ``update(params)``.
 """
 import numpy as np
 
-from .style import CLASS_COLORS, LEGEND_FONT, label, new_axes
+from .style import CLASS_COLORS, CLASS_MARKERS, LEGEND_FONT, label, new_axes
 
 
 def _grid(X, resolution, pad=0.5):
@@ -18,7 +18,8 @@ class DecisionBoundary:
     """Class probabilities of a 2-D classifier as a tinted image, the 0.5 contour, the points.
 
     The image colour at a point is ``Σ_c p_c · color_c`` (lightened), so confident regions are
-    strong and the boundary fades to a blend.
+    strong and the boundary fades to a blend. Each class's points have their own colour and
+    marker (``self.points[c]``, one scatter per class present).
     """
 
     def __init__(self, model, params, X, y, ax=None, resolution=80, title=None):
@@ -34,9 +35,7 @@ class DecisionBoundary:
         self.image = self.ax.imshow(np.ones((resolution, resolution, 3)), origin="lower",
                                     extent=extent, aspect="auto", interpolation="bilinear")
         self.contour = None
-        colors = CLASS_COLORS[np.asarray(y, dtype=int) % len(CLASS_COLORS)]
-        self.points = self.ax.scatter(X[:, 0], X[:, 1], c=colors, s=22, edgecolors="k",
-                                      linewidths=0.5, zorder=3)
+        self.points = class_scatter(self.ax, X, y)
         label(self.ax, title or "decision boundary", "x₁", "x₂")
         self.ax.grid(False)
         self.update(params)
@@ -66,7 +65,26 @@ class DecisionBoundary:
 
     def animated_artists(self):
         """The artists an update changes, in drawing order (the points stay on top)."""
-        return [self.image] + ([self.contour] if self.contour is not None else []) + [self.points]
+        return ([self.image] + ([self.contour] if self.contour is not None else [])
+                + list(self.points))
+
+
+def class_scatter(ax, X, y, size=30):
+    """One scatter per class of ``y``: class ``c`` in ``CLASS_COLORS[c]`` and ``CLASS_MARKERS[c]``.
+
+    Args:
+        ax: the axes.
+        X, y: points ``(n, 2)`` and integer labels ``(n,)``.
+
+    Returns:
+        The scatters (``PathCollection``), in class order.
+    """
+    labels = np.asarray(y).astype(int).ravel()
+    return [ax.scatter(X[labels == c, 0], X[labels == c, 1], s=size,
+                       color=CLASS_COLORS[c % len(CLASS_COLORS)],
+                       marker=CLASS_MARKERS[c % len(CLASS_MARKERS)], edgecolors="k",
+                       linewidths=0.6, zorder=3, label=f"class {c}")
+            for c in np.unique(labels)]
 
 
 class RegressionFit:
@@ -81,7 +99,8 @@ class RegressionFit:
         self.ax = new_axes(ax, figsize=(6, 5))
         pad = 0.1 * (X.max() - X.min())
         self.xs = np.linspace(X.min() - pad, X.max() + pad, resolution)[:, None]
-        self.ax.scatter(X[:, 0], y, s=20, color=CLASS_COLORS[0], alpha=0.6, label="train data")
+        self.ax.scatter(X[:, 0], y, s=24, color=CLASS_COLORS[0], alpha=0.7, marker="o",
+                        label="train data")
         self.line = self.ax.plot(self.xs[:, 0], np.zeros(resolution), color="k", lw=3,
                                  label="network")[0]
         lo, hi = float(np.min(y)), float(np.max(y))

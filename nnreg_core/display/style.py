@@ -1,7 +1,16 @@
-"""Shared look of every nnreg figure: large fonts for a projector, labelled axes, fixed colors.
+"""Shared look of every nnreg figure: sized for a projector, labelled axes, colour-blind-safe.
+
+Sizes are chosen for the room a figure has in JupyterLab at 1280 px wide with the file browser
+open (:data:`OUTPUT_WIDTH_PX`) at the notebooks' 72 dpi (a point is a pixel): a figure at most
+:data:`FIGURE_WIDTH` inches wide is shown unscaled, so its 14 pt tick labels are 14 px on
+screen. Colours are Okabe and Ito's palette ("Color Universal Design"), and wherever colour
+separates things a second cue does too: a line style per curve (:data:`LINE_STYLES`), a marker
+per class (:data:`CLASS_MARKERS`).
 
 Fonts are set on each text object explicitly (never through global ``rcParams``), so importing
-this module changes nothing in a learner's own plots.
+this module changes nothing in a learner's own plots; :data:`RC` holds the same look as
+rcParams for a notebook that wants it (``plt.style.use(RC)``), and :func:`subplots` makes a
+figure of the right width.
 """
 from collections.abc import Mapping
 
@@ -9,15 +18,48 @@ import numpy as np
 from matplotlib import pyplot as plt
 
 FONT = 15
+"""Axis labels (points)."""
 TITLE_FONT = 16
-LEGEND_FONT = 13
+TICK_FONT = 14
+"""Tick labels: the smallest text of a figure, 14 px on screen at 72 dpi and scale 1."""
+LEGEND_FONT = 14
 """Legend text size: readable on a projector in the small bottom-row panels of a dashboard."""
-COLORS = {"train": "#1f77b4", "test": "#ff7f0e", "penalty": "#2ca02c", "objective": "#222222",
-          "norm": "#9467bd", "zero": "#d62728"}
-CLASS_COLORS = np.array([[0.12, 0.47, 0.71], [1.0, 0.50, 0.05], [0.17, 0.63, 0.17],
-                         [0.84, 0.15, 0.16], [0.58, 0.40, 0.74], [0.55, 0.34, 0.29],
-                         [0.89, 0.47, 0.76], [0.50, 0.50, 0.50], [0.74, 0.74, 0.13],
-                         [0.09, 0.75, 0.81]])
+OUTPUT_WIDTH_PX = 848
+"""The width of a cell's output area in JupyterLab 4 at 1280 px with the file browser open."""
+NOTEBOOK_DPI = 72
+"""The notebooks' figure dpi (``notebooks/matplotlibrc``): one point is one screen pixel."""
+FIGURE_WIDTH = 11.5
+"""The widest figure, in inches, shown unscaled at 1280 px (828 px at 72 dpi, some margin kept
+for the PNG's tight bounding box)."""
+
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9",
+             "bluish green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
+             "vermillion": "#D55E00", "reddish purple": "#CC79A7"}
+"""Okabe & Ito's eight colours, told apart with every common colour-vision deficiency."""
+COLORS = {"train": OKABE_ITO["blue"], "test": OKABE_ITO["vermillion"],
+          "penalty": OKABE_ITO["bluish green"], "objective": "#222222",
+          "norm": OKABE_ITO["reddish purple"], "zero": "#A63D00"}
+"""Each quantity's colour (``zero``: vermillion darkened for text on white, 6:1 contrast)."""
+LINE_STYLES = {"train": "-", "test": (0, (6, 2)), "penalty": "-.", "objective": ":",
+               "norm": "-"}
+"""Each curve's line style: the cue that remains where colours merge."""
+_CLASS_HEX = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+              "#000000", "#999999", "#8C6D31")
+CLASS_COLORS = np.array([[int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)] for h in _CLASS_HEX])
+"""Class ``k``'s colour (RGB rows in 0…1): Okabe-Ito first, then grey and brown."""
+CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "p")
+"""Class ``k``'s marker: the second cue beside :data:`CLASS_COLORS`."""
+RC = {
+    "font.size": FONT, "axes.titlesize": TITLE_FONT, "axes.labelsize": FONT,
+    "xtick.labelsize": TICK_FONT, "ytick.labelsize": TICK_FONT, "legend.fontsize": LEGEND_FONT,
+    "figure.titlesize": TITLE_FONT, "figure.figsize": (FIGURE_WIDTH, 4.5),
+    "figure.constrained_layout.use": True, "lines.linewidth": 2.5, "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": plt.cycler(color=[OKABE_ITO[n] for n in (
+        "blue", "vermillion", "bluish green", "reddish purple", "orange", "sky blue", "black")],
+        linestyle=["-", (0, (6, 2)), "-.", ":", (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (8, 3))]),
+}
+"""The same look as rcParams: ``plt.style.use(RC)`` (or ``with plt.style.context(RC):``)."""
 CURVE_FIELDS = ("epoch", "train_loss", "test_loss", "penalty", "train_accuracy",
                 "test_accuracy", "weight_norm", "zeros")
 
@@ -26,8 +68,41 @@ def new_axes(ax, figsize=(7.5, 5)):
     """``ax`` itself, or the axes of a new pyplot figure (shown by ``plt.show()``)."""
     if ax is not None:
         return ax
-    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    _, ax = plt.subplots(figsize=fitted_size(figsize), layout="constrained")
     return ax
+
+
+def fitted_size(figsize):
+    """``(width, height)`` in inches, scaled down (shape kept) to at most :data:`FIGURE_WIDTH`.
+
+    >>> fitted_size((23, 5))
+    (11.5, 2.5)
+    """
+    width, height = figsize
+    scale = min(1.0, FIGURE_WIDTH / width)
+    return (width * scale, height * scale)
+
+
+def subplots(nrows=1, ncols=1, height=None, **options):
+    """``plt.subplots`` for a projector: :data:`FIGURE_WIDTH` wide, constrained layout.
+
+    Args:
+        nrows, ncols: the grid of axes.
+        height: inches; default 4.5 per row, 4 when three or more panels share a row.
+        **options: passed on (``sharey=True``, ``squeeze=False``, ...).
+
+    Returns:
+        ``(figure, axes)`` as ``plt.subplots`` returns them.
+
+    >>> fig, axes = subplots(1, 3)
+    >>> fig.get_size_inches().tolist(), len(axes)
+    ([11.5, 4.0], 3)
+    >>> plt.close(fig)
+    """
+    if height is None:
+        height = nrows * (4.5 if ncols < 3 else 4.0)
+    return plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, height), layout="constrained",
+                        **options)
 
 
 def label(ax, title=None, xlabel=None, ylabel=None):
@@ -38,7 +113,7 @@ def label(ax, title=None, xlabel=None, ylabel=None):
         ax.set_xlabel(xlabel, fontsize=FONT)
     if ylabel is not None:
         ax.set_ylabel(ylabel, fontsize=FONT)
-    ax.tick_params(labelsize=FONT - 2)
+    ax.tick_params(labelsize=TICK_FONT)
     ax.grid(True, alpha=0.3)
 
 

@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 
 from .curves import AccuracyCurves, LossCurves, NormCurve, accuracy_curves, loss_curves, norm_curve
 from .maps import DecisionBoundary, RegressionFit, decision_boundary, regression_fit
-from .style import COLORS, FONT, label, new_axes
+from .style import COLORS, FONT, fitted_size, label, new_axes
 
 __all__ = ["weight_histograms", "loss_curves", "accuracy_curves", "norm_curve",
            "decision_boundary", "regression_fit", "regularization_path", "fixed_bins",
@@ -83,8 +83,8 @@ class WeightHistograms:
     @staticmethod
     def _axes(ax, n_layers):
         if ax is None:
-            _, axes = plt.subplots(1, n_layers, figsize=(4.5 * n_layers, 4.5), layout="constrained",
-                                   squeeze=False)
+            _, axes = plt.subplots(1, n_layers, figsize=fitted_size((4.5 * n_layers, 4.5)),
+                                   layout="constrained", squeeze=False)
             return list(axes[0])
         if isinstance(ax, Axes):
             return [ax]

@@ -198,3 +198,64 @@ def _history(epochs=5):
     """Per-epoch arrays shaped like a History, for drawing curves."""
     e = np.arange(1, epochs + 1, dtype=float)
     return {"epoch": e, "train_loss": 1 / e, "test_loss": 1.2 / e, "penalty": 0.1 / e}
+
+
+# ---------------------------------------------------------------- on a projector
+def _png_width_at_notebook_dpi(fig):
+    """The PNG width in pixels the inline backend shows (72 dpi, tight bounding box)."""
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    return Image.open(buffer).size[0]
+
+
+def _smallest_tick(fig):
+    return min(t.get_fontsize() for ax in fig.axes
+               for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text())
+
+
+def test_default_figures_fit_the_output_area_with_ticks_of_14_px(trained):
+    from nnreg_core.display import style
+    ds, net, params, history, final = trained
+    drawn = [viz.weight_histograms(params).axes[0], viz.loss_curves(history).ax,
+             viz.decision_boundary(net, final, ds.X_train, ds.y_train).ax,
+             style.subplots(1, 3)[1][0]]
+    for ax in drawn:
+        fig = ax.figure
+        assert _png_width_at_notebook_dpi(fig) <= style.OUTPUT_WIDTH_PX
+        if ax.has_data():
+            assert _smallest_tick(fig) >= 14
+
+
+def _deuteranope_sees(rgb):
+    """sRGB colours (rows, 0…1) as a full deuteranope sees them (Machado et al. 2009)."""
+    matrix = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                       [-0.011820, 0.042940, 0.968881]])
+    rgb = np.asarray(rgb, dtype=float)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(linear @ matrix.T, 0, 1)
+    return np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+
+
+def test_three_classes_stay_apart_under_deuteranopia_and_have_their_own_markers():
+    from nnreg_core.display.style import CLASS_COLORS
+    seen = _deuteranope_sees(CLASS_COLORS[:3])
+    gaps = [np.linalg.norm(seen[i] - seen[j]) for i in range(3) for j in range(i + 1, 3)]
+    assert min(gaps) > 0.35, gaps   # matplotlib's tab10 orange and green: 0.31
+    ds = nc.load("spiral", n_train=60, n_test=30, seed=0)
+    net = nc.MLP(ds.sizes((8,)), loss=ds.loss)
+    drawn = viz.decision_boundary(net, net.init(np.random.default_rng(0)), ds.X_train,
+                                  ds.y_train)
+    markers = [scatter.get_paths()[0].vertices.round(3).tobytes() for scatter in drawn.points]
+    assert len(drawn.points) == 3 and len(set(markers)) == 3
+    assert sum(len(s.get_offsets()) for s in drawn.points) == len(ds.y_train)
+
+
+def test_curves_differ_by_line_style_not_only_colour(trained):
+    _, _, _, history, _ = trained
+    lines = viz.loss_curves(history).lines
+    assert len({line.get_linestyle() for line in lines.values()}) == len(lines)
+    accuracy = viz.accuracy_curves(history).lines
+    assert accuracy["train_accuracy"].get_linestyle() != accuracy["test_accuracy"].get_linestyle()
