@@ -101,8 +101,8 @@ class NonInvertedDropout(Dropout):
     """Dropout as first published: ``a -> a * m`` at training time, without the ``1 / keep``.
 
     The expected activation at training time is then ``keep * a``, so at test time the network
-    must be scaled to match: multiply the outgoing weights of every dropped unit by ``keep``
-    (:func:`weight_scaled`). Forgetting that step makes test-time activations ``1 / keep`` times
+    must be scaled to match: multiply the outgoing weights of every unit dropout was applied to
+    by ``keep`` (:func:`weight_scaled`). Forgetting that step makes test-time activations ``1 / keep`` times
     too large. :class:`Dropout` (inverted) does the scaling at training time instead.
 
     >>> a, mask = NonInvertedDropout(0.5).forward(np.ones((2, 4)), np.random.default_rng(0))
@@ -121,7 +121,12 @@ class NonInvertedDropout(Dropout):
 
 
 def weight_scaled(params, keep, where="hidden"):
-    """The weight-scaling rule: a copy of ``params`` with dropped units' outgoing weights × keep.
+    """The weight-scaling rule: a copy of ``params`` whose dropout-applied units' outgoing weights × keep.
+
+    For a single sigmoid or softmax layer with dropout on its inputs this is exact: the scaled
+    network outputs the normalized geometric mean of all thinned networks' predictions
+    (Srivastava et al., 2014; Goodfellow et al., *Deep Learning*, §7.12). For deeper nonlinear
+    networks it is an approximation of the ensemble average.
 
     Dropout on the hidden units scales ``W2 … WL``; on the inputs, ``W1`` as well (dropout on
     both: call twice). Biases are unchanged. This is the test-time network for
