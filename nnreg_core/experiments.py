@@ -162,9 +162,15 @@ class Sweep:
         width = max(2 * digits + 9, max(len(n) for n in names))
         rows = [f"{label:>8} " + " ".join(f"{n:>{width}}" for n in names)]
         for j, strength in enumerate(self.strengths):
-            cells = [f"{self.mean(n)[j]:.{digits}f} ± {self.sd(n)[j]:.{digits}f}" for n in names]
+            cells = [f"{_rounded(self.mean(n)[j], digits):.{digits}f} ± "
+                     f"{_rounded(self.sd(n)[j], digits):.{digits}f}" for n in names]
             rows.append(f"{strength:>8.3g} " + " ".join(f"{c:>{width}}" for c in cells))
         return "\n".join(rows)
+
+
+def _rounded(value, digits):
+    """``value`` rounded to ``digits``, with a rounded -0 shown as 0 (stable printed tables)."""
+    return round(float(value), digits) + 0.0
 
 
 def sweep(net, data, make_regularizer, strengths, *, optimizer, epochs, seeds=(0,),
