@@ -102,8 +102,8 @@ class NonInvertedDropout(Dropout):
 
     The expected activation at training time is then ``keep * a``, so at test time the network
     must be scaled to match: multiply the outgoing weights of every unit dropout was applied to
-    by ``keep`` (:func:`weight_scaled`). Forgetting that step makes test-time activations ``1 / keep`` times
-    too large. :class:`Dropout` (inverted) does the scaling at training time instead.
+    by ``keep`` (:func:`weight_scaled`). Forgetting that step makes test-time activations
+    ``1 / keep`` times too large. :class:`Dropout` (inverted) does the scaling at training time instead.
 
     >>> a, mask = NonInvertedDropout(0.5).forward(np.ones((2, 4)), np.random.default_rng(0))
     >>> sorted(set(a.ravel().tolist()))
@@ -121,7 +121,7 @@ class NonInvertedDropout(Dropout):
 
 
 def weight_scaled(params, keep, where="hidden"):
-    """The weight-scaling rule: a copy of ``params`` whose dropout-applied units' outgoing weights × keep.
+    """The weight-scaling rule: ``params`` with the outgoing weights of dropped-out layers × keep.
 
     For a single sigmoid or softmax layer with dropout on its inputs this is exact: the scaled
     network outputs the normalized geometric mean of all thinned networks' predictions
