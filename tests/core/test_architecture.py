@@ -24,7 +24,7 @@ LAYERS = [
     ("optim", "conventions", "model", "catalog"),
     ("steps",),
     ("fast",),
-    ("train", "experiments", "cv"),
+    ("train", "experiments", "cv", "holdout"),
     ("exercises",),
     ("display",),
 ]
