@@ -7,6 +7,7 @@ over several seeds on the model axis and read mean ± sd from a results table. N
 - :func:`starts`: K initial networks from K seeds, stacked on the model axis.
 - :func:`sweep`: S strengths × R repeats (initial seeds, optionally data draws) in one batched
   run per data set; returns a :class:`Sweep` whose fields have shape ``(R, S)``.
+- :func:`weights_vector`: all weights of a network as one vector (biases out).
 - :func:`trace_steps`: continue a run one minibatch at a time and record every step.
 
 >>> import nnreg_core as nc
@@ -104,6 +105,19 @@ def largest_weight(params):
     if weights[0].ndim == 2:
         return float(max(w.max() for w in weights))
     return np.max([w.max(axis=(1, 2)) for w in weights], axis=0)
+
+
+def weights_vector(params):
+    """Every ``W…`` array flattened and joined, biases out: ``(n_weights,)``, or ``(K, n_weights)``
+    with a model axis. A ``record`` for :func:`trace_steps`.
+
+    >>> weights_vector({"W1": np.array([[1.0, 2.0]]), "b1": np.zeros(2), "W2": np.array([[3.0]])})
+    array([1., 2., 3.])
+    """
+    weights = [p for name, p in params.items() if name.startswith("W")]
+    if weights[0].ndim == 3:
+        return np.concatenate([w.reshape(len(w), -1) for w in weights], axis=1)
+    return np.concatenate([w.ravel() for w in weights])
 
 
 class Sweep:
