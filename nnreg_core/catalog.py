@@ -45,33 +45,40 @@ TITLES = {"none": "none", "l2": "L2", "l1": "L1", "elastic_net": "elastic net",
           "dropout": "dropout", "noise": "Gaussian noise",
           "augment": "data augmentation"}
 
-SLIDERS = {
-    "none": dict(min=0.0, max=1.0, value=0.0, log=False, label="no strength (no regularizer)",
-                 param=None),
-    "l2": dict(min=1e-5, max=1.0, value=1e-3, log=True, label="λ (L2, λ/2·Σw²)", param="lam"),
-    "l1": dict(min=1e-5, max=1e-1, value=1e-3, log=True, label="λ (L1, λ·Σ|w|)", param="lam"),
-    "elastic_net": dict(min=1e-5, max=1.0, value=1e-3, log=True,
-                        label="α (elastic net, α·r·Σ|w| + α(1−r)/2·Σw²)", param="alpha"),
-    "weight_decay": dict(min=1e-5, max=1.0, value=1e-3, log=True,
-                         label="wd (decoupled, w −= lr·wd·w)", param="wd"),
-    "max_norm": dict(min=0.1, max=10.0, value=3.0, log=True,
-                     label="c (max-norm, ‖w_j‖₂ ≤ c per unit)", param="c"),
-    "dropout": dict(min=0.1, max=1.0, value=0.8, log=False,
-                    label="keep probability (dropout, 1 = off)", param="keep"),
-    "noise": dict(min=1e-3, max=1.0, value=0.1, log=True, label="σ (Gaussian noise, a + σ·ε)",
-                  param="sigma"),
-    "augment": dict(min=0.0, max=2.0, value=1.0, log=False,
-                    label="shift (augmentation, pixels; rotations ≤ degrees)", param="shift"),
+STRENGTHS = {
+    "none": dict(param=None, default=0.0, label="no strength (no regularizer)"),
+    "l2": dict(param="lam", default=1e-3, label="λ (L2, λ/2·Σw²)"),
+    "l1": dict(param="lam", default=1e-3, label="λ (L1, λ·Σ|w|)"),
+    "elastic_net": dict(param="alpha", default=1e-3,
+                        label="α (elastic net, α·r·Σ|w| + α(1−r)/2·Σw²)"),
+    "weight_decay": dict(param="wd", default=1e-3, label="wd (decoupled, w −= lr·wd·w)"),
+    "max_norm": dict(param="c", default=3.0, label="c (max-norm, ‖w_j‖₂ ≤ c per unit)"),
+    "dropout": dict(param="keep", default=0.8, label="keep probability (dropout, 1 = off)"),
+    "noise": dict(param="sigma", default=0.1, label="σ (Gaussian noise, a + σ·ε)"),
+    "augment": dict(param="shift", default=1.0,
+                    label="shift (augmentation, pixels; rotations ≤ degrees)"),
 }
+"""Each name's strength: the keyword it is (``param``), its default and its label with the
+convention. The ranges a slider offers belong to the display layer
+(:mod:`nnreg_core.display.sliders`)."""
 
 KNOBS = {"none": {}, "l2": {}, "l1": {"form": "subgradient"}, "elastic_net": {"l1_ratio": 0.5},
          "weight_decay": {}, "max_norm": {"layers": None}, "dropout": {"where": "hidden"},
          "noise": {"where": "input"},
          "augment": {"degrees": 10.0, "mean": 0.0, "scale": 1.0}}
+"""Each name's own settings and their defaults."""
 
-
-SHARED_KNOBS = {"keep", "c", "sigma", "l1_ratio", "where", "form"}
 L1_FORMS = ("subgradient", "proximal")
+TUNABLE = {L2: ("lam",), L1: ("lam",), ProximalL1: ("lam",), ElasticNet: ("l1", "l2"),
+           DecoupledWeightDecay: ("wd",), MaxNorm: ("c",), Dropout: ("keep",),
+           GaussianNoise: ("sigma",), Augment: ("shift", "degrees")}
+"""The attributes :func:`retune` may change mid-run, by regularizer class."""
+
+
+def every_knob():
+    """Every knob and strength keyword of any name: one dict of knobs may serve them all."""
+    params = {spec["param"] for spec in STRENGTHS.values() if spec["param"]}
+    return set().union(*KNOBS.values()) | params
 
 
 def check_name(name):
@@ -83,9 +90,9 @@ def check_name(name):
 
 def _knobs(name, strength, knobs):
     """Merge the caller's knobs with the defaults; the main parameter may come as a knob."""
-    param = SLIDERS[name]["param"]
+    param = STRENGTHS[name]["param"]
     allowed = set(KNOBS[name]) | ({param} if param else set())
-    unknown = sorted(set(knobs) - allowed - {"keep", "c", "sigma", "l1_ratio", "where", "form"})
+    unknown = sorted(set(knobs) - every_knob())
     if unknown:
         raise ValueError(f"unknown knob(s) {unknown} for {name!r}; it takes "
                          f"{sorted(allowed) or 'none'}.")
@@ -96,7 +103,7 @@ def _knobs(name, strength, knobs):
                              "not both.")
         strength = knobs[param]
     if strength is None:
-        strength = SLIDERS[name]["value"]
+        strength = STRENGTHS[name]["default"]
     return strength, merged
 
 
@@ -106,14 +113,14 @@ def make(name, strength=None, lr=0.1, **knobs):
     Args:
         name: one of :data:`NAMES`.
         strength: the slider's value (see the module table), a number or one per model
-            ``(K,)``; None takes the slider's default.
+            ``(K,)``; None takes the default (:data:`STRENGTHS`).
         lr: the learning rate the regularizer will be used with; weight decay checks
             ``lr·wd < 1``.
         **knobs: the regularizer's own settings: ``l1_ratio`` (elastic net, 0…1),
             ``where`` (dropout, noise: ``"input"`` or ``"hidden"``), ``layers`` (max-norm),
             ``form`` (L1: ``"subgradient"``, the coupled penalty, or ``"proximal"``, soft
             thresholding after the step, which makes exact zeros). Knobs of other
-            regularizers (:data:`SHARED_KNOBS`) are ignored, so one dict of knobs can serve
+            regularizers (:func:`every_knob`) are ignored, so one dict of knobs can serve
             every name.
 
     Returns:
@@ -149,14 +156,6 @@ def make(name, strength=None, lr=0.1, **knobs):
 
 def _l1(lam, form):
     """L1 as a subgradient penalty (``"subgradient"``) or a soft threshold (``"proximal"``)."""
-    if form == "proximal":
-        return ProximalL1(lam)
-    if form != "subgradient":
-        raise ValueError(f"L1 form must be 'subgradient' or 'proximal', got {form!r}.")
-    return L1(lam)
-
-
-def _l1(lam, form):
     if form not in L1_FORMS:
         raise ValueError(f"L1 form must be one of {L1_FORMS}, got {form!r}.")
     return L1(lam) if form == "subgradient" else ProximalL1(lam)
@@ -185,9 +184,12 @@ def retune(regularizers, name, strength, lr=0.1, **knobs):
     for old, new in zip(regularizers, fresh):
         if type(old) is not type(new):
             raise ValueError(f"{type(old).__name__} was not made as {name!r}.")
-        for attr in ("lam", "l1", "l2", "wd", "c", "keep", "sigma", "shift", "degrees"):
-            if attr in new.__dict__:
-                setattr(old, attr, new.__dict__[attr])
+        if type(new) not in TUNABLE:
+            raise ValueError(f"{type(new).__name__} cannot change its strength mid-run; add it "
+                             "to catalog.TUNABLE with the attributes that hold its strength.")
+    for old, new in zip(regularizers, fresh):
+        for attr in TUNABLE[type(new)]:
+            setattr(old, attr, getattr(new, attr))
 
 
 def describe(name, regularizers):

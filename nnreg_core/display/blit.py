@@ -53,6 +53,7 @@ class Blitter:
             return
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         self.limits = axes_limits(self.figure)
+        self.seen = self.panels()
         self._draw_artists()
         self.full_draws += 1
 

@@ -17,6 +17,7 @@ during a fast drag is repaired as soon as the slider rests. Its PNG encoder runs
 ``compress_level=1`` (zlib's default level costs more than drawing the changed artists).
 """
 import asyncio
+from base64 import b64encode
 from io import BytesIO
 
 import numpy as np
@@ -66,6 +67,15 @@ class FastCanvas(Canvas):
         if not whole:
             self._settle_later()
         return encode_png(np.ascontiguousarray(output))
+
+    def send_binary(self, data):
+        """Send a frame; before a view exists also keep the whole image as ``_data_url``, with
+        its ``data:image/png;base64,`` prefix (ipympl stores it bare, and a browser then
+        requests the base64 text as a relative URL and logs an error for each frame)."""
+        if self.syncing_data_url:
+            pixels = self._last_buff.view(np.uint8).reshape((*self._last_buff.shape, 4))
+            self._data_url = "data:image/png;base64," + b64encode(encode_png(pixels)).decode()
+        self.send({"data": '{"type": "binary"}'}, buffers=[data])
 
     def _settle_later(self):
         """Send one whole frame once no new frame has come for :data:`SETTLE_SECONDS`."""

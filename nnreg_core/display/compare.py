@@ -7,10 +7,12 @@ import ipywidgets as W
 from matplotlib import pyplot as plt
 
 from .dashboard import Dashboard
+from .layout import owned_by, register_for_cell
 
-FIGSIZE = (8.0, 8.5)
-"""Each side's figure in inches: 576 px wide at 72 dpi, inside half of a 1600 px wide screen."""
-SIDE_WIDTH = "50%"
+FIGSIZE = (8.0, 7.0)
+"""Each side's figure in inches: 576 × 504 px at 72 dpi. Two fit side by side from about
+1600 px of screen; narrower (1280 with the file browser open) they stack."""
+SIDE_WIDTH = "600px"
 NO_STRENGTH = "—"
 
 ROWS = (("strength", "strength"), ("epoch", "epoch"), ("train_loss", "train data loss"),
@@ -76,6 +78,27 @@ class Comparison:
                  panels=("weights", "loss", "boundary"), controls=("strength", "mid_run"),
                  figsize=FIGSIZE, **shared):
         self.sides = {}
+        with owned_by():
+            self._make_sides(left, right, dataset, panels, controls, figsize, shared)
+        self.left, self.right = self.sides["left"], self.sides["right"]
+        self.readout = W.HTML()
+        self.controls = {"play": W.Button(description="▶ replay both", button_style="success")}
+        self.controls["play"].on_click(lambda _: self.play())
+        self._update_readout()
+        for dash in (self.left, self.right):
+            dash.ui.layout.width = SIDE_WIDTH
+            dash.ui.layout.max_width = "100%"
+            dash.on_rows = self.align_controls
+            dash.on_install = self._share_axes
+        self.align_controls()
+        self._share_axes()
+        self.ui = W.VBox([self.controls["play"],
+                          W.HBox([self.left.ui, self.right.ui],
+                                 layout=W.Layout(flex_flow="row wrap")),
+                          self.readout])
+        register_for_cell(self)
+
+    def _make_sides(self, left, right, dataset, panels, controls, figsize, shared):
         for side, own in (("left", left), ("right", right)):
             own = dict(own or {})
             clash = sorted(set(own) & {"dataset", "seed", "X", "y"})
@@ -89,22 +112,35 @@ class Comparison:
             except (TypeError, ValueError) as err:
                 raise ValueError(f"{side} side: {err}") from None
             self.sides[side].on_draw = self._update_readout
-        self.left, self.right = self.sides["left"], self.sides["right"]
-        self.readout = W.HTML()
-        self.controls = {"play": W.Button(description="▶ train both", button_style="success")}
-        self.controls["play"].on_click(lambda _: self.play())
-        self._update_readout()
-        for dash in (self.left, self.right):
-            dash.ui.layout.width = SIDE_WIDTH
-            dash.ui.observe(lambda _: self.align_controls(), names="children")
-        self.align_controls()
-        self.ui = W.VBox([self.controls["play"], W.HBox([self.left.ui, self.right.ui]),
-                          self.readout])
 
     def play(self):
-        """Train both sides (animated in a kernel, at once without an event loop)."""
+        """Replay both sides' training (animated in a kernel, at once without a loop)."""
         for dash in (self.left, self.right):
-            dash.player.play()
+            dash.play()
+
+    def close(self):
+        """Free both sides' widgets and figures, and the comparison's own."""
+        for dash in (self.left, self.right):
+            dash.close()
+        for widget in (self.controls["play"], self.readout, self.ui):
+            widget.close()
+
+    def _share_axes(self):
+        """Once both paths are trained, give both sides the same axis ranges (the larger of
+        each), so equal numbers look equal."""
+        if not all(dash.limits for dash in (self.left, self.right)):
+            return
+        shared = {}
+        for key in set(self.left.limits) | set(self.right.limits):
+            values = [dash.limits.get(key) for dash in (self.left, self.right)]
+            values = [v for v in values if v is not None]
+            if key == "counts":
+                if len(values) == 2 and len(values[0]) == len(values[1]):
+                    shared[key] = [max(a, b) for a, b in zip(*values)]
+            else:
+                shared[key] = max(values)
+        for dash in (self.left, self.right):
+            dash.share_limits(shared)
 
     def run(self):
         """Train both sides to the end; returns ``(left_history, right_history)``."""
@@ -127,7 +163,7 @@ class Comparison:
         are (after the strength), so that both sides' rows, buttons and figures line up; fit
         every control into its half."""
         dashes = (self.left, self.right)
-        boxes = [dash.ui.children[0] for dash in dashes]
+        boxes = [dash.near for dash in dashes]
         rows = [[c for c in box.children if not is_placeholder(c)] for box in boxes]
         tallest = max(len(r) for r in rows)
         for dash, box, own in zip(dashes, boxes, rows):

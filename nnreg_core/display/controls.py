@@ -1,46 +1,49 @@
-"""The controls of a dashboard, the live canvas, and the event-loop helpers behind them:
-coalescing bursts of slider changes, and an animation that yields to the kernel between frames.
-"""
-import asyncio
-from contextlib import contextmanager
-
+"""The controls of a dashboard (each with a layout of its own) and its live ipympl canvas."""
 import ipywidgets as W
-import numpy as np
 
 from .. import catalog
+from . import sliders
 from .setup import OWN_DATA
 from ..data import TASKS
 
-HIDDEN_CHOICES = ((8,), (16,), (16, 16), (32, 32), (64, 64), (16, 16, 16))
-WIDE = W.Layout(width="700px")
-MENU = W.Layout(width="540px")
-"""Menus wide enough for their longest entry ('regression_1d', 'Gaussian noise') after the
-320 px label column of :data:`STYLE`."""
-STYLE = {"description_width": "320px"}
-"""Room for a slider's whole label with its convention (e.g. the elastic net formula)."""
-PROGRESS_STYLE = {"description_width": "130px"}
-"""Room for "epoch 1000 / 1000" beside the buttons, short enough for half a screen."""
+HIDDEN_CHOICES = ((8,), (16,), (16, 16), (32, 32), (64,), (64, 64), (16, 16, 16))
+LABEL_WIDTH = "250px"
+"""The label column: room for a slider's label with its convention, e.g. the elastic net's."""
+SLIDER_WIDTH, MENU_WIDTH = "760px", "470px"
 
 
-def running_loop():
-    """The running asyncio loop (inside a Jupyter kernel), or None (plain Python, tests)."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
+def wide():
+    """A new layout for a slider row: as wide as its box allows, at most :data:`SLIDER_WIDTH`
+    (one Layout per control: a layout shared between widgets dies with the first closed)."""
+    return W.Layout(width="100%", max_width=SLIDER_WIDTH)
 
 
-def strength_slider(name, value=None):
-    """A slider for ``name``'s strength: logarithmic or linear, labelled with its convention."""
-    spec = catalog.SLIDERS[name]
-    value = spec["value"] if value is None else value
-    common = dict(value=value, description=spec["label"], tooltip=spec["label"],
-                  readout_format=".3g", style=STYLE, layout=WIDE, continuous_update=True,
-                  disabled=name == "none")
-    if spec["log"]:
-        return W.FloatLogSlider(min=np.log10(spec["min"]), max=np.log10(spec["max"]),
-                                step=0.05, base=10, **common)
-    return W.FloatSlider(min=spec["min"], max=spec["max"], step=0.01, **common)
+def menu():
+    """A new layout for a menu: room for its longest entry after the label column."""
+    return W.Layout(width="100%", max_width=MENU_WIDTH)
+
+
+def label_style():
+    return {"description_width": LABEL_WIDTH}
+
+
+def value_options(values):
+    """``[(label, value)]`` for a SelectionSlider: each value printed as it is used."""
+    return [(sliders.show(v), float(v)) for v in values]
+
+
+def strength_slider(name, value, lr):
+    """The strength slider of ``name``: its grid of exact values, labelled with its convention."""
+    values = sliders.strength_grid(name, value, lr)
+    slider = W.SelectionSlider(options=value_options(values), description=strength_label(name),
+                               style=label_style(), layout=wide(), continuous_update=True,
+                               disabled=name == "none")
+    slider.value = float(value) if value in values else values[sliders.nearest(values, value)]
+    return slider
+
+
+def strength_label(name):
+    return catalog.STRENGTHS[name]["label"]
 
 
 def hidden_label(hidden):
@@ -57,29 +60,35 @@ def make_controls(settings, own_data):
     return with_tooltips({
         "regularizer": W.Dropdown(options=[(catalog.TITLES[n], n) for n in catalog.NAMES],
                                   value=settings.regularizer, description="regularizer",
-                                  style=STYLE, layout=MENU),
-        "strength": strength_slider(settings.regularizer, settings.strength),
-        "l1_ratio": W.FloatSlider(value=knobs.get("l1_ratio", 0.5), min=0, max=1, step=0.05,
-                                  description="L1 ratio r (elastic net)", style=STYLE,
-                                  layout=WIDE),
+                                  style=label_style(), layout=menu()),
+        "strength": strength_slider(settings.regularizer, settings.strength, settings.lr),
+        "l1_ratio": W.SelectionSlider(options=value_options(sliders.grid(
+                                          dict(min=0.0, max=1.0, log=False),
+                                          knobs.get("l1_ratio", 0.5))),
+                                      value=float(knobs.get("l1_ratio", 0.5)),
+                                      description="L1 ratio r (elastic net)",
+                                      style=label_style(), layout=wide()),
         "form": W.Dropdown(options=list(catalog.L1_FORMS), value=knobs.get("form", "subgradient"),
-                           description="L1 form", style=STYLE, layout=MENU),
+                           description="L1 form", style=label_style(), layout=menu()),
         "where": W.Dropdown(options=["input", "hidden"], value=knobs.get("where", "hidden"),
-                            description="acts on", style=STYLE, layout=MENU),
-        "lr": W.FloatLogSlider(value=settings.lr, min=-3, max=0, step=0.05, base=10,
-                               description="learning rate (SGD)", readout_format=".3g",
-                               style=STYLE, layout=WIDE),
-        "epochs": W.IntSlider(value=settings.epochs, min=10, max=1000, step=10,
-                              description="epochs", style=STYLE, layout=WIDE),
+                            description="acts on", style=label_style(), layout=menu()),
+        "lr": W.SelectionSlider(options=value_options(sliders.lr_grid(settings.lr)),
+                                value=float(settings.lr), description="learning rate (SGD)",
+                                style=label_style(), layout=wide(), continuous_update=False),
+        "epochs": W.IntSlider(value=settings.epochs, min=10, max=max(1000, settings.epochs),
+                              step=10, description="epochs", style=label_style(),
+                              layout=wide(), continuous_update=False),
         "dataset": W.Dropdown(options=datasets, value=settings.dataset, description="data set",
-                              style=STYLE, layout=MENU),
-        "n_train": W.IntSlider(value=settings.n_train, min=10, max=1000, step=10,
-                               description="training-set size n", style=STYLE, layout=WIDE,
-                               continuous_update=False),
-        "hidden": W.Dropdown(options=[(hidden_label(h), h) for h in choices], value=hidden,
-                             description="hidden layers", style=STYLE, layout=MENU),
-        "mid_run": W.Checkbox(value=False, description="change strength mid-run (no restart)",
-                              style=STYLE, indent=False),
+                              style=label_style(), layout=menu()),
+        "n_train": W.IntSlider(value=settings.n_train, min=10, max=max(1000, settings.n_train),
+                               step=10, description="training-set size n",
+                               style=label_style(), layout=wide(), continuous_update=False),
+        "hidden": W.Dropdown(options=[(hidden_label(h), hidden_label(h)) for h in choices],
+                             value=hidden_label(hidden), description="hidden layers",
+                             style=label_style(), layout=menu()),
+        "mid_run": W.Checkbox(value=False, description="live: train while you watch, change "
+                              "the strength mid-run", style=label_style(), indent=False,
+                              layout=W.Layout(width="auto")),
     })
 
 
@@ -91,14 +100,22 @@ def with_tooltips(controls):
 
 
 def make_buttons():
-    """Play, pause, step and reset buttons, and the progress bar."""
+    """Play, pause, step and reset buttons, the epoch slider and the progress bar."""
     return {
-        "play": W.Button(description="▶ play", button_style="success"),
-        "pause": W.Button(description="■ pause"),
-        "step": W.Button(description="▸ step"),
-        "reset": W.Button(description="⟲ reset", button_style="warning"),
-        "progress": W.IntProgress(value=0, min=0, max=1, description="epoch 0",
-                                  style=PROGRESS_STYLE),
+        "play": W.Button(description="▶ play", button_style="success",
+                         tooltip="replay the training of this strength (live: train)",
+                         layout=W.Layout(width="auto")),
+        "pause": W.Button(description="■ pause", layout=W.Layout(width="auto")),
+        "step": W.Button(description="▸ step", layout=W.Layout(width="auto")),
+        "reset": W.Button(description="⟲ reset", button_style="warning",
+                          layout=W.Layout(width="auto")),
+        "epoch": W.SelectionSlider(options=[("0", 0)], value=0, description="epoch",
+                                   style={"description_width": "60px"},
+                                   layout=W.Layout(width="100%", max_width="420px"),
+                                   continuous_update=True),
+        "progress": W.IntProgress(value=0, min=0, max=1, description="",
+                                  layout=W.Layout(width="100%", max_width="220px")),
+        "status": W.Label("", layout=W.Layout(width="auto")),
     }
 
 
@@ -144,80 +161,3 @@ def live_canvas(figure):
     canvas._size = tuple(float(v) for v in figure.get_size_inches() * figure.dpi
                          / canvas.device_pixel_ratio)
     return canvas
-
-
-class Coalescer:
-    """Run ``action`` once for a burst of requests, after the burst, with the latest values.
-
-    Inside a kernel the action is scheduled on the event loop, so slider messages that arrive
-    meanwhile only update the pending state; without a loop (tests) it runs at once, unless
-    :meth:`hold` defers it to the end of a block.
-    """
-
-    def __init__(self, action, delay=0.01):
-        self.action, self.delay = action, delay
-        self.pending = False
-        self.handle = None
-        self.holds = 0
-
-    def request(self):
-        self.pending = True
-        if self.holds:
-            return
-        loop = running_loop()
-        if loop is None:
-            self.flush()
-        elif self.handle is None:
-            self.handle = loop.call_later(self.delay, self.flush)
-
-    def flush(self):
-        self.handle = None
-        if self.pending:
-            self.pending = False
-            self.action()
-
-    @contextmanager
-    def hold(self):
-        """Collect requests inside the block; act once at its end."""
-        self.holds += 1
-        try:
-            yield self
-        finally:
-            self.holds -= 1
-            if not self.holds:
-                self.flush()
-
-
-class Player:
-    """Animate training: ``frame()`` trains a few epochs and redraws, returning False when done.
-
-    In a kernel, :meth:`play` starts an asyncio task that sleeps between frames, so clicks
-    and slider moves are handled while it runs. Without an event loop it calls ``finish()``.
-    """
-
-    def __init__(self, frame, finish, fps=25):
-        self.frame, self.finish, self.fps = frame, finish, fps
-        self.task = None
-        self.playing = False
-
-    def play(self):
-        loop = running_loop()
-        if loop is None:
-            self.finish()
-            return
-        self.playing = True
-        if self.task is None or self.task.done():
-            self.task = loop.create_task(self._animate())
-
-    def pause(self):
-        self.playing = False
-
-    async def _animate(self):
-        interval = 1.0 / self.fps
-        while self.playing:
-            start = asyncio.get_running_loop().time()
-            if not self.frame():
-                break
-            elapsed = asyncio.get_running_loop().time() - start
-            await asyncio.sleep(max(0.0, interval - elapsed))
-        self.playing = False

@@ -1,4 +1,6 @@
-"""The panels of a dashboard laid out on one figure, redrawn in place from a :class:`View`.
+"""The panels of a dashboard laid out on one figure, redrawn in place from a
+:class:`~nnreg_core.display.record.Frame` (what was recorded while training: nothing is
+computed from weights here).
 
 Top row: one weight histogram per layer. Bottom row: losses (and accuracy for classifiers),
 the decision map (2-D classification) or the fit (1-D regression), the weight norm.
@@ -7,15 +9,22 @@ import numpy as np
 
 from .. import catalog
 from . import viz
-from .style import TITLE_FONT
+from .curves import fit_legend
+from .maps import DecisionBoundary, RegressionFit
+from .setup import map_kind
+from .sliders import show
+from .style import COLORS, FONT, LEGEND_FONT, TITLE_FONT
 
 PANELS = ("weights", "loss", "accuracy", "boundary", "norm")
 PENALTY_LABELS = {"l2": "penalty λ/2·Σw²", "l1": "penalty λ·Σ|w|",
                   "elastic_net": "penalty αrΣ|w|+α(1−r)/2Σw²"}
+NO_LOSS_TERM = "no loss term"
 
 
 def check_panels(panels):
     """Return ``panels`` as a tuple, or raise a ValueError naming the unknown ones."""
+    if isinstance(panels, str):
+        panels = (panels,)
     panels = tuple(panels)
     unknown = [p for p in panels if p not in PANELS]
     if unknown or not panels:
@@ -31,7 +40,7 @@ def zero_penalty_reason(name, knobs=None):
     """
     if name == "l1" and (knobs or {}).get("form") == "proximal":
         return "L1 acts by soft threshold"
-    return None if name in PENALTY_LABELS else "no loss term"
+    return None if name in PENALTY_LABELS else NO_LOSS_TERM
 
 
 def penalty_label(name, knobs=None):
@@ -59,120 +68,176 @@ def bottom_panels(panels, dataset):
 
 def row_grid(fig, n, top, bottom, ratios=None, margin=0.95, gap=1.0):
     """A one-row grid of ``n`` axes with room for labels fixed in inches, not fractions, so
-    that fonts fit whether the figure is full width or half of a side-by-side comparison.
-    ``ratios`` are relative axes widths."""
+    that fonts fit whether the figure is full width or half of a side-by-side comparison."""
     width = fig.bbox.width / fig.dpi
     axis = max((width - margin - 0.2 - (n - 1) * gap) / n, 0.5)
     return fig.add_gridspec(1, n, left=margin / width, right=1 - 0.2 / width, top=top,
                             bottom=bottom, wspace=gap / axis, width_ratios=ratios)
 
 
-def map_kind(dataset):
-    """``"boundary"`` for 2-D classification, ``"fit"`` for 1-D regression, else None."""
-    d = dataset.n_features
-    if d == 2 and dataset.task != "regression":
-        return "boundary"
-    if d == 1 and dataset.task == "regression":
-        return "fit"
-    return None
+class CachedBoundary(DecisionBoundary):
+    """A decision map drawn from class probabilities recorded while training."""
+
+    def probabilities(self, probabilities):
+        return probabilities
+
+
+class CachedFit(RegressionFit):
+    """A 1-D fit drawn from the outputs recorded while training."""
+
+    def update(self, outputs):
+        self.line.set_ydata(outputs)
+        return self
+
+
+def empty_weights(net):
+    """Zero weight matrices of ``net``'s shapes: ``{"W1": (fan_in, fan_out), …}``."""
+    return {f"W{i}": np.zeros((a, b)) for i, (a, b) in enumerate(zip(net.sizes[:-1],
+                                                                      net.sizes[1:]), start=1)}
 
 
 class Panels:
-    """Build the panels on ``fig`` (a Figure or SubFigure, cleared first) and draw views.
+    """Build the panels on ``fig`` (a Figure or SubFigure, cleared first) and draw frames.
 
     Args:
         fig: the figure to draw on; it is reused, never replaced.
-        net: the MLP (its sizes name the layers).
-        dataset: the Dataset (points for the map, the task for accuracy).
-        view: the first :class:`nnreg_core.display.training.View` to draw.
+        net, dataset: the network (its sizes name the layers) and the data (points, task).
+        frame: the first Frame to draw.
         panels: names from :data:`PANELS`.
-        settings: the dashboard's settings (for titles).
-        bins: histogram bin edges (default: from the initial weights of ``settings.seed``).
-        ymax: per-layer fixed count limits for the histograms (scrub mode), or None.
-        animated: mark the changing artists animated, for a blitting canvas (they are then
-            left out of plain renders such as ``savefig``).
+        settings: the dashboard's settings (for titles and legends).
+        bins: the histograms' bin edges.
+        limits: fixed axis limits ``{"counts": [per layer], "loss": top, "norm": top}``
+            covering a whole path (so a new strength redraws without a new background);
+            missing entries grow with the data.
+        animated: mark the changing artists animated, for a blitting canvas.
         title_lines: 1 or 2 to fix the heading's lines; None: two when one is too wide.
     """
 
-    def __init__(self, fig, net, dataset, view, panels, settings, bins=None, ymax=None,
+    def __init__(self, fig, net, dataset, frame, panels, settings, bins, limits=None,
                  animated=False, title_lines=None):
         fig.clear()
         self.fig, self.settings, self.animated = fig, settings, animated
-        self.artists = {}
+        self.limits = limits or {}
+        self.artists, self.marks = {}, []
         top = "weights" in panels
         bottom = bottom_panels(panels, dataset)
         self.title = fig.suptitle("", fontsize=TITLE_FONT + 1, y=0.985)
         self.wrap_title = (title_lines == 2 if title_lines is not None else
-                           text_width(self.heading(view), TITLE_FONT + 1, fig) > fig.bbox.width)
-        first_row_top = 0.84 if self.wrap_title else 0.88
+                           text_width(self.heading(frame), TITLE_FONT + 1, fig) > fig.bbox.width)
+        first_row_top = 0.83 if self.wrap_title else 0.87
         if top:
-            n_layers = len(view.weights)
-            gs = row_grid(fig, n_layers, top=first_row_top, bottom=0.57 if bottom else 0.1)
+            n_layers = len(net.sizes) - 1
+            gs = row_grid(fig, n_layers, top=first_row_top, bottom=0.57 if bottom else 0.12)
             axes = [fig.add_subplot(gs[0, i]) for i in range(n_layers)]
-            self.artists["weights"] = viz.weight_histograms(view.weights, ax=axes, bins=bins,
-                                                             ymax=ymax)
+            self.artists["weights"] = viz.weight_histograms(
+                empty_weights(net), ax=axes, bins=bins, ymax=self.limits.get("counts"))
         if bottom:
             ratios = [1.45 if name == "loss" else 1.0 for name in bottom]
-            gs = row_grid(fig, len(bottom), top=0.44 if top else first_row_top, bottom=0.08,
+            gs = row_grid(fig, len(bottom), top=0.43 if top else first_row_top, bottom=0.1,
                           ratios=ratios)
             for i, name in enumerate(bottom):
                 self.artists[name] = self._panel(name, fig.add_subplot(gs[0, i]), net, dataset,
-                                                 view)
-        self.draw(view)
+                                                 frame)
+        self.draw(frame)
 
-    def _panel(self, name, ax, net, dataset, view):
-        total = view.total
+    def _panel(self, name, ax, net, dataset, frame):
+        total = frame.total
         if name == "loss":
-            return viz.loss_curves(view.curves, ax=ax, epochs=total, loss=net.loss,
-                                   penalty_label=penalty_label(self.settings.regularizer,
-                                                               self.settings.knobs))
+            curves = viz.loss_curves(frame.curves, ax=ax, epochs=total, loss=net.loss,
+                                     penalty_label=penalty_label(self.settings.regularizer,
+                                                                 self.settings.knobs))
+            self._hide_penalty(curves)
+            return self._fix(curves, self.limits.get("loss"))
         if name == "accuracy":
-            return viz.accuracy_curves(view.curves, ax=ax, epochs=total)
+            return viz.accuracy_curves(frame.curves, ax=ax, epochs=total)
         if name == "norm":
-            return viz.norm_curve(view.curves, ax=ax, epochs=total)
+            return self._fix(viz.norm_curve(frame.curves, ax=ax, epochs=total),
+                             self.limits.get("norm"))
         if map_kind(dataset) == "fit":
-            return viz.regression_fit(net, view.params, dataset.X_train, dataset.y_train, ax=ax)
-        return viz.decision_boundary(net, view.params, dataset.X_train, dataset.y_train, ax=ax,
-                                     resolution=60)
+            return CachedFit(net, frame.map, dataset.X_train, dataset.y_train, ax=ax)
+        return CachedBoundary(net, frame.map, dataset.X_train, dataset.y_train, ax=ax,
+                              resolution=int(np.sqrt(len(frame.map))))
 
-    def draw(self, view, heading=""):
-        """Update every panel in place from ``view``; ``heading`` goes into the title."""
+    def _hide_penalty(self, curves):
+        """No penalty or objective line (nor legend entry) for a regularizer without a loss
+        term: dropout, noise, max-norm, decay and none add nothing to the loss."""
+        if zero_penalty_reason(self.settings.regularizer, self.settings.knobs) != NO_LOSS_TERM:
+            return
+        for name in ("penalty", "objective"):
+            curves.lines[name].set_visible(False)
+            curves.lines[name].set_label("_hidden")
+        curves.legend.remove()
+        curves.legend = fit_legend(curves.ax, curves.ax.legend(fontsize=LEGEND_FONT,
+                                                               loc=curves.legend_at, ncol=1),
+                                   {}, curves.legend_at, 1)
+
+    @staticmethod
+    def _fix(curves, top):
+        """Fix the y range to ``0…top`` (a whole path's), so redraws keep the background."""
+        if top is not None and np.isfinite(top) and top > 0:
+            curves.fixed_y = True
+            curves.ax.set_ylim(0, top)
+        return curves
+
+    def draw(self, frame, heading=""):
+        """Update every panel in place from ``frame``; ``heading`` replaces the title."""
         for name, artist in self.artists.items():
             if name == "weights":
-                artist.update(view.weights)
+                show_counts(artist, frame)
             elif name == "boundary":
-                artist.update(view.params)
+                artist.update(frame.map)
             else:
-                artist.epochs = view.total
-                artist.update(view.curves)
-        self.title.set_text(heading or self.heading(view))
+                artist.epochs = frame.total
+                artist.update(frame.curves)
+        self._mark_changes(frame.changes)
+        self.title.set_text(heading or self.heading(frame))
         if self.animated:
             for artist in self.animated_artists():
                 artist.set_animated(True)
+
+    def _mark_changes(self, changes):
+        """A dotted line and the new value at each mid-run strength change, on every curve
+        panel (animated, so marks come and go without a full render)."""
+        axes = [a.ax for n, a in self.artists.items() if n in ("loss", "accuracy", "norm")]
+        while len(self.marks) > len(changes) * len(axes):
+            self.marks.pop().remove()
+        for epoch, value in changes[len(self.marks) // max(len(axes), 1):]:
+            for ax in axes:
+                line = ax.axvline(epoch, color=COLORS["objective"], ls=":", lw=2)
+                text = ax.text(epoch, 0.98, f" → {show(value)}", va="top", fontsize=FONT - 1,
+                               transform=ax.get_xaxis_transform(), color=COLORS["objective"])
+                self.marks += [line, text]
 
     def animated_artists(self):
         """Every artist a redraw changes, panel by panel in drawing order, and the title."""
         artists = [self.title]
         for artist in self.artists.values():
             artists += artist.animated_artists()
-        return artists
+        return artists + self.marks
 
-    def refit(self, views=()):
-        """Fit the curves' y ranges afresh, to cover every view given (a cached path)."""
-        for artist in self.artists.values():
-            if hasattr(artist, "refit"):
-                artist.refit()
-                for view in views:
-                    artist.update(view.curves)
-
-    def heading(self, view):
+    def heading(self, frame):
         """``'<regularizer, convention> · <data set> · epoch e / total'``, on two lines (the
         regularizer, then the rest) when one line is wider than the figure."""
         s = self.settings
-        regs = catalog.make(s.regularizer, view.strength, lr=s.lr, **s.knobs)
+        regs = catalog.make(s.regularizer, frame.strength, lr=s.lr, **s.knobs)
         joint = "\n" if getattr(self, "wrap_title", False) else " · "
         return (f"{catalog.describe(s.regularizer, regs)}{joint}{s.dataset} · "
-                f"epoch {view.epoch}/{view.total}")
+                f"epoch {frame.epoch}/{frame.total}")
+
+
+def show_counts(histograms, frame):
+    """Set a :class:`~nnreg_core.display.viz.WeightHistograms` from a frame's recorded counts."""
+    for i, (ax, step, text, form) in enumerate(zip(histograms.axes, histograms.steps,
+                                                   histograms.zero_texts,
+                                                   histograms.zero_formats)):
+        counts, zeros, outside = frame.counts[i], frame.zeros[i], frame.outside[i]
+        step.set_data(values=counts)
+        text.set_text(form.format(zeros, int(counts.sum()))
+                      + (f"\n{outside} off the axis, in the end bars" if outside else ""))
+        histograms._fit_y(ax, counts, histograms.fixed_ymax[i])
+    histograms.counts, histograms.zeros, histograms.outside = (list(frame.counts),
+                                                               list(frame.zeros),
+                                                               list(frame.outside))
 
 
 def text_width(text, fontsize, fig):
@@ -181,12 +246,24 @@ def text_width(text, fontsize, fig):
     return TextPath((0, 0), text, size=fontsize).get_extents().width * fig.dpi / 72
 
 
-def histogram_limits(views, edges):
-    """Per-layer count limits covering every view's histogram (1.15 × the tallest bin)."""
-    tops = None
-    for view in views:
-        counts = [np.histogram(np.clip(w.ravel(), edges[0], edges[-1]), edges)[0].max()
-                  for w in view.weights.values()]
-        tops = counts if tops is None else np.maximum(tops, counts)
-    return [1.15 * max(int(t), 1) for t in tops]
+def finite_max(rows):
+    """The largest finite value in a list of arrays (None when there is none)."""
+    values = np.concatenate([np.ravel(r) for r in rows if r is not None] or [np.array([])])
+    values = values[np.isfinite(values)]
+    return float(values.max()) if values.size else None
 
+
+def path_limits(recording):
+    """Fixed limits covering every model and epoch of a recording (see :class:`Panels`):
+    histogram counts to 1.5 × the tallest bin (room for the zero count above the bars), the
+    loss axis to the data losses (a large penalty early on may leave the top), the norm."""
+    n_layers = len(recording.snapshots[0])
+    limits = {"counts": [1.5 * max(finite_max([s[i][0] for s in recording.snapshots]), 1)
+                         for i in range(n_layers)]}
+    loss = finite_max(recording.curves["train_loss"] + recording.curves["test_loss"])
+    norm = finite_max(recording.curves["weight_norm"])
+    if loss:
+        limits["loss"] = 1.45 * loss
+    if norm:
+        limits["norm"] = 1.15 * norm
+    return limits

@@ -6,20 +6,25 @@ import nnreg_core as nc
 from nnreg_core import catalog
 
 
-def test_every_name_has_a_slider_with_a_labelled_convention():
-    assert set(catalog.SLIDERS) == set(catalog.NAMES) == set(catalog.KNOBS)
+def test_every_name_has_a_strength_with_a_labelled_convention_and_knobs():
+    assert set(catalog.STRENGTHS) == set(catalog.NAMES) == set(catalog.KNOBS)
     for name in catalog.NAMES:
-        slider = catalog.SLIDERS[name]
-        assert slider["min"] <= slider["value"] <= slider["max"], name
-        assert slider["label"], name
-        if slider["log"]:
-            assert slider["min"] > 0, name
+        assert catalog.STRENGTHS[name]["label"], name
 
 
 @pytest.mark.parametrize("name", catalog.NAMES)
-def test_the_slider_default_builds(name):
-    regs = catalog.make(name, catalog.SLIDERS[name]["value"])
+def test_the_default_strength_builds_and_is_what_none_takes(name):
+    regs = catalog.make(name, catalog.STRENGTHS[name]["default"])
     assert len(regs) == (0 if name == "none" else 1)
+    param = catalog.STRENGTHS[name]["param"]
+    if param:
+        default = catalog.make(name)[0]
+        assert getattr(default, param if param != "alpha" else "l1") == pytest.approx(
+            catalog.STRENGTHS[name]["default"] * (0.5 if param == "alpha" else 1))
+
+
+def test_the_ui_ranges_live_in_the_display_layer():
+    assert not hasattr(catalog, "SLIDERS") and not hasattr(catalog, "SHARED_KNOBS")
 
 
 def test_make_builds_the_documented_objects():
@@ -75,6 +80,20 @@ def test_retune_changes_the_running_objects_in_place():
     catalog.retune(regs, "elastic_net", 1.0, l1_ratio=0.25)
     assert regs[0] is same
     assert (same.l1, same.l2) == pytest.approx((0.25, 0.75))
+
+
+def test_retune_sets_exactly_the_strength_attributes():
+    regs = catalog.make("dropout", 0.5, where="input")
+    catalog.retune(regs, "dropout", 0.9, where="hidden")
+    assert regs[0].keep == 0.9 and regs[0].where == "input"     # a knob is no strength
+
+
+def test_retune_refuses_a_class_it_does_not_know_how_to_tune(monkeypatch):
+    regs = catalog.make("l2", 0.1)
+    monkeypatch.delitem(catalog.TUNABLE, nc.L2)
+    with pytest.raises(ValueError, match="cannot change its strength mid-run"):
+        catalog.retune(regs, "l2", 0.2)
+    assert regs[0].lam == 0.1
 
 
 def test_retune_refuses_bad_values_and_keeps_the_old_one():

@@ -1,0 +1,63 @@
+"""The live figure of a dashboard: one matplotlib Figure, shown by its own ipympl canvas (or,
+without ipympl, redrawn into an ``Output``), created once and updated in place.
+"""
+import ipywidgets as W
+from IPython.display import clear_output, display
+from matplotlib.figure import Figure
+
+from .blit import Blitter
+from .controls import live_canvas
+
+DPI = 72
+
+
+class LiveFigure:
+    """A Figure and what shows it: ``widget`` goes into the dashboard's layout once.
+
+    Args:
+        figsize: inches; at :data:`DPI` one point is one screen pixel.
+        panels: a callable returning the current panels (what the blitter redraws).
+        whole_frames: send every frame whole (animation) or as diffs repaired at rest.
+    """
+
+    def __init__(self, figsize, panels, whole_frames=False):
+        self.figure = Figure(figsize=figsize, dpi=DPI)
+        self.canvas = live_canvas(self.figure)
+        self.blitter = None if self.canvas is None else Blitter(self.canvas, panels)
+        self.output = W.Output() if self.canvas is None else None
+        if self.canvas is not None:
+            self.canvas.whole_frames = whole_frames
+        self.widget = self.canvas if self.canvas is not None else self.output
+        self.displayed = False
+
+    @property
+    def animated(self):
+        """Whether panels should mark their changing artists animated (a blitting canvas)."""
+        return self.blitter is not None
+
+    def flush(self):
+        """Send the current state: a blit (or a full render when limits changed) once shown;
+        before that the browser's first draw renders everything."""
+        if self.blitter is not None:
+            if self.displayed:
+                self.blitter.update()
+            return
+        with self.output:
+            clear_output(wait=True)
+            display(self.figure)
+
+    def whole_frames(self, whole):
+        if self.canvas is not None:
+            self.canvas.whole_frames = whole
+
+    def close(self):
+        """Free the canvas widget and the figure's artists."""
+        if self.canvas is not None:
+            if self.canvas.settle_handle is not None:
+                self.canvas.settle_handle.cancel()
+            self.canvas.mpl_disconnect(self.blitter.hook)
+            self.blitter.background = None
+            self.canvas.close()
+        if self.output is not None:
+            self.output.close()
+        self.figure.clear()
