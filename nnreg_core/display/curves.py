@@ -10,7 +10,7 @@ from .style import (COLORS, LEGEND_FONT, LINE_STYLES, curve_data, grow_limits, l
                     set_band)
 
 SMALLEST_LEGEND_FONT = LEGEND_FONT
-"""A legend never shrinks below the projector's smallest text; it moves under its axes instead."""
+"""A legend never shrinks below the projector's smallest text; its entries get shorter instead."""
 LOSS_NAMES = {"binary_ce": "binary CE, nats", "softmax_ce": "cross-entropy, nats",
               "mse": "½·squared error"}
 
@@ -126,7 +126,9 @@ class AccuracyCurves(_Curves):
         super().__init__(history, ax, epochs)
         self.ax.set_ylim(0, 1.02)
         label(self.ax, "accuracy (gap shaded)", "epoch", "accuracy (fraction correct)")
-        self.legend = fit_legend(self.ax, self.legend, {}, self.legend_at)
+        self.legend = fit_legend(self.ax, self.legend, {"train": self.lines["train_accuracy"],
+                                                        "test": self.lines["test_accuracy"]},
+                                 self.legend_at)
 
     def styles(self):
         return {"train_accuracy": ("train accuracy", line_style("train")),
@@ -169,7 +171,7 @@ def legend_fits(ax, legend):
 
 def fit_legend(ax, legend, short_names, loc="best", columns=1):
     """Keep the legend inside its axes: first shorten long entries, then use one column, then
-    smaller text (down to :data:`SMALLEST_LEGEND_FONT`), and last put it under the axes.
+    smaller text (down to :data:`SMALLEST_LEGEND_FONT`).
 
     Args:
         ax: the axes the legend belongs to.
@@ -191,10 +193,6 @@ def fit_legend(ax, legend, short_names, loc="best", columns=1):
         legend.remove()
         legend = ax.legend(fontsize=size, loc=loc, ncol=1)
         size -= 1
-    if not legend_fits(ax, legend):
-        legend.remove()
-        legend = ax.legend(fontsize=SMALLEST_LEGEND_FONT, loc="upper left", ncol=1,
-                           bbox_to_anchor=(0, -0.18), borderaxespad=0)
     return legend
 
 

@@ -16,9 +16,14 @@ def launch_chromium(playwright, executable_path):
                                       headless=True)
 
 
-def open_notebook(page, server, name, timeout_ms=60_000):
-    """Open notebook ``name`` (relative to the server's root) and wait until its kernel is idle."""
-    page.goto(server.url(f"lab/tree/{name}"))
+def open_notebook(page, server, name, timeout_ms=60_000, workspace=None):
+    """Open notebook ``name`` (relative to the server's root) and wait until its kernel is idle.
+
+    ``workspace``: a workspace name of its own, so no tab of an earlier page is restored.
+    """
+    where = f"lab/workspaces/{workspace}/tree/{name}" if workspace else f"lab/tree/{name}"
+    page.goto(server.url(getattr(server, "notebook_path", "{where}").format(where=where,
+                                                                            name=name)))
     page.wait_for_function(
         """(name) => {
             const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;

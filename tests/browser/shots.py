@@ -117,3 +117,28 @@ def aligned_changed_fraction(reference_png, shot_png, max_margin=2, tolerance=PI
     return min(float((np.abs(shot[dy:dy + height, dx:dx + width] - reference).max(axis=2)
                       > tolerance).mean())
                for dy in range(extra_rows + 1) for dx in range(extra_cols + 1))
+
+
+DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968],
+                         [0.280085, 0.672501, 0.047413],
+                         [-0.011820, 0.042940, 0.968881]])
+"""Machado, Oliveira and Fernandes (2009): full deuteranopia, on linear RGB."""
+
+
+def simulate_deuteranopia(png):
+    """PNG bytes of ``png`` as a deuteranope sees it (:data:`DEUTERANOPIA` on linear sRGB).
+
+    >>> from PIL import Image
+    >>> buffer = io.BytesIO(); Image.new("RGB", (2, 2), (255, 255, 255)).save(buffer, "PNG")
+    >>> decode_png(simulate_deuteranopia(buffer.getvalue()))[0, 0].tolist()
+    [255, 255, 255]
+    """
+    from PIL import Image
+
+    srgb = decode_png(png).astype(float) / 255
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(linear @ DEUTERANOPIA.T, 0, 1)
+    back = np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(back * 255).astype(np.uint8)).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,292 @@
+"""Every notebook as a class sees it: JupyterLab at 1280x720 with the file browser open.
+
+One JupyterLab server serves a copy of ``notebooks/`` (with its ``matplotlibrc``); each notebook
+matching ``notebooks/*.ipynb`` is opened, Run All'd, and checked:
+
+- no error output, no console error, no failed request (or answer >= 400);
+- no output area, widget box or figure wider than its room (``scrollWidth > clientWidth``);
+- every static figure's smallest tick label is at least :data:`MIN_TEXT_PX` on screen;
+- in every widget output, every control is reached by Tab, and sliders, menus, check boxes and
+  number boxes move from the keyboard;
+- every strength slider, moved by one ArrowRight on its handle, changes its figure, which
+  reaches its final picture within :data:`ANSWER_SECONDS` of the key press;
+- a menu change leaves as many canvases in the dashboard as before (no stale copy).
+
+Each notebook's checks are written to ``tests/artifacts/browser/<test>/checks.json``, with a
+1280x720 screenshot of each dashboard (and its deuteranopia simulation) and of each static
+figure. The test fails listing every check that failed.
+"""
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+import lab as lab_server
+import measure
+import page as browser
+import shots as screenshots
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
+VIEWPORT = {"width": 1280, "height": 720}
+MIN_TEXT_PX = 14
+"""No tick label under this many screen pixels."""
+ANSWER_SECONDS = 1.0
+"""A strength slider's figure shows its final state within this long of the key press."""
+SETTLE_SECONDS = 1.0
+"""A figure unchanged this long (and its progress bars full) has reached its final state."""
+MAX_WAIT_SECONDS = 45.0
+"""Give up waiting for a figure to settle after this long (recorded as a failure)."""
+STRENGTH_LABEL = re.compile(r"^(λ|α|wd|c|σ|shift) \(|^keep probability")
+"""The strength sliders' labels (the symbol, then its convention in brackets)."""
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+WIDGET_OUTPUT = f"{NOTEBOOK} .jp-OutputArea-output:has(.jupyter-widgets .widget-inline-hbox)"
+STATIC_FIGURE = f'{NOTEBOOK} .jp-OutputArea-output[data-mime-type="image/png"] img'
+ENABLED_WITHIN_SECONDS = 20.0
+"""A control disabled while its dashboard retrains must be usable again within this long."""
+FIGURE = ".jupyter-matplotlib-canvas-div"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of ``notebooks/`` and a headless Chromium, for the module."""
+    chromium = lab_server.require_browser_tools()
+    from playwright.sync_api import sync_playwright
+
+    root = tmp_path_factory.mktemp("lab-root")
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    server = lab_server.LabServer(root, tmp_path_factory.mktemp("lab-work"))
+    with server, sync_playwright() as playwright:
+        chromium_browser = browser.launch_chromium(playwright, chromium)
+        try:
+            yield server, chromium_browser
+        finally:
+            chromium_browser.close()
+
+
+class PageLog:
+    """Console errors, uncaught page errors and failed requests of a page, as they happen."""
+
+    def __init__(self, page):
+        self.console, self.requests = [], []
+        page.on("console", lambda m: m.type == "error" and self.console.append(m.text[:300]))
+        page.on("pageerror", lambda e: self.console.append(f"uncaught: {str(e)[:300]}"))
+        page.on("requestfailed", lambda r: self.requests.append(
+            f"{r.failure} {r.url[:160]}"))
+        page.on("response", lambda r: r.status >= 400 and self.requests.append(
+            f"{r.status} {r.url[:160]}"))
+
+
+def open_with_file_browser(page, server, path):
+    """Open ``path`` in JupyterLab and make sure the file browser is open beside it."""
+    browser.open_notebook(page, server, path, workspace=Path(path).stem.replace("_", "-"))
+    if not page.locator(".jp-FileBrowser").first.is_visible():
+        page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+    page.locator(".jp-FileBrowser").first.wait_for(state="visible")
+    return page.locator(".jp-FileBrowser").first.bounding_box()["width"]
+
+
+def settle(output, figure, since, timeout_s=MAX_WAIT_SECONDS):
+    """Screenshot ``figure`` until it is unchanged for :data:`SETTLE_SECONDS` with ``output``'s
+    progress bars full. Returns ``(final PNG, seconds from since to the first frame equal to
+    it, settled)``."""
+    frames = [(time.monotonic(), figure.screenshot())]
+    while True:
+        shot, now = figure.screenshot(), time.monotonic()
+        if screenshots.changed_fraction(frames[-1][1], shot) > 0:
+            frames.append((now, shot))
+        quiet = now - frames[-1][0] >= SETTLE_SECONDS
+        if quiet and browser.progress_complete(output):
+            return frames[-1][1], frames[-1][0] - since, True
+        if now - since > timeout_s:
+            return frames[-1][1], frames[-1][0] - since, False
+
+
+def check_strength_sliders(page, output, number, artifacts):
+    """Press ArrowRight once on each strength slider's handle; time the figure's answer."""
+    results, problems = [], []
+    figure = output.locator(f"{FIGURE} >> visible=true").first
+    for k, slider in enumerate(output.locator(".widget-slider").all()):
+        label = slider.locator(".widget-label").inner_text().strip()
+        if not STRENGTH_LABEL.search(label) or slider.locator(".noUi-handle").count() == 0:
+            continue
+        before, _, _ = settle(output, figure, time.monotonic())
+        value = browser.slider_readout(slider)
+        handle = slider.locator(".noUi-handle").first
+        handle.focus()
+        pressed = time.monotonic()
+        handle.press("ArrowRight")
+        final, seconds, settled = settle(output, figure, pressed)
+        moved = browser.slider_readout(slider)
+        changed = screenshots.changed_fraction(before, final)
+        (artifacts / f"dashboard{number}_strength{k}_after.png").write_bytes(final)
+        row = {"slider": label, "from": value, "to": moved, "changed_fraction": round(changed, 4),
+               "seconds_to_final": round(seconds, 2), "settled": settled}
+        results.append(row)
+        if moved == value or changed < 0.01:
+            problems.append(f"dashboard {number}: {label!r} {value} -> {moved} changed "
+                            f"{changed:.2%} of the figure")
+        if not settled or seconds > ANSWER_SECONDS:
+            problems.append(f"dashboard {number}: {label!r} final picture after {seconds:.1f} s"
+                            + ("" if settled else " (still changing)"))
+    return results, problems
+
+
+def check_keyboard(page, output, number):
+    """Every control reached by Tab; sliders, menus, check boxes, number boxes move by keys."""
+    controls, reached = measure.walk_with_tab(page, output)
+    problems = [f"dashboard {number}: Tab never reaches {controls[i]!r}"
+                for i in controls if i not in reached]
+    for i, description in controls.items():
+        element = output.locator(f"[data-nnreg-control='{i}']")
+        kind = element.evaluate("(el) => el.classList.contains('noUi-handle') ? 'slider'"
+                                " : el.tagName === 'SELECT' ? 'menu' : el.type || ''")
+        key = {"slider": "ArrowRight", "menu": "ArrowDown", "checkbox": "Space",
+               "number": "ArrowUp"}.get(kind)
+        if key is None or element.evaluate("(el) => el.closest('.widget-slider, .widget-"
+                                           "dropdown, .widget-checkbox, .widget-text')"
+                                           " && el.closest('.mod-disabled')") :
+            continue
+        read = ("(el) => el.classList.contains('noUi-handle') ? el.getAttribute('aria-valuenow')"
+                " : el.type === 'checkbox' ? String(el.checked) : el.value")
+        before = element.evaluate(read)
+        if kind == "slider" and element.get_attribute("aria-valuenow") == element.get_attribute(
+                "aria-valuemax"):
+            key = "ArrowLeft"
+        if kind == "menu" and element.evaluate("(el) => el.selectedIndex === el.length - 1"):
+            key = "ArrowUp"
+        if not enabled_soon(element):
+            problems.append(f"dashboard {number}: {description!r} stays disabled")
+            continue
+        element.focus()
+        element.press(key)
+        if element.evaluate(read) == before:
+            problems.append(f"dashboard {number}: {key} does not move {description!r}")
+    return {"controls": controls, "reached_by_tab": reached}, problems
+
+
+def enabled_soon(element, timeout_s=ENABLED_WITHIN_SECONDS):
+    """Whether ``element`` (and its widget) is enabled, waiting up to ``timeout_s`` for it."""
+    deadline = time.monotonic() + timeout_s
+    disabled = ("(el) => el.disabled === true || el.hasAttribute('disabled')"
+                " || !!el.closest('.mod-disabled, [disabled]')")
+    while element.evaluate(disabled):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def check_menu_change(page, output, number):
+    """Change the dashboard's first menu from the keyboard; count canvases before and after."""
+    menus = output.locator("select")
+    if menus.count() == 0 or output.locator(FIGURE).count() == 0:
+        return None, []
+    preferred = output.locator(".widget-dropdown", has_text="regularizer").locator("select")
+    menu = preferred.first if preferred.count() else menus.first
+    count = "(el) => el.querySelectorAll('canvas').length"
+    before = output.evaluate(count)
+    menu.focus()
+    menu.press("ArrowDown")
+    browser.wait_for_idle_kernel(page)
+    figure = output.locator(f"{FIGURE} >> visible=true").first
+    settle(output, figure, time.monotonic())
+    after = output.evaluate(count)
+    problems = [] if after == before else [
+        f"dashboard {number}: {before} canvases before a menu change, {after} after"]
+    return {"canvases_before": before, "canvases_after": after}, problems
+
+
+def save_views(page, output, name, artifacts):
+    """A 1280x720 screenshot with ``output`` scrolled into view, and its deuteranopia version."""
+    output.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+    shot = page.screenshot()
+    (artifacts / f"{name}.png").write_bytes(shot)
+    (artifacts / f"{name}_deuteranopia.png").write_bytes(screenshots.simulate_deuteranopia(shot))
+
+
+def check_static_figures(page, records, artifacts):
+    """Screenshots of the static figures and their smallest tick labels on screen."""
+    shown = measure.static_figures(page)
+    rows = measure.smallest_tick_pixels(records, shown)
+    for k, image in enumerate(page.locator(STATIC_FIGURE).all()):
+        image.scroll_into_view_if_needed()
+        shot = image.screenshot()
+        (artifacts / f"figure{k}.png").write_bytes(shot)
+        (artifacts / f"figure{k}_deuteranopia.png").write_bytes(
+            screenshots.simulate_deuteranopia(shot))
+    problems = [f"figure {k}: ticks {row['tick_px']} px ({row['tick_pt']} pt at scale "
+                f"{row['scale']})" for k, row in enumerate(rows)
+                if row["tick_px"] is not None and row["tick_px"] < MIN_TEXT_PX]
+    if len(records) != len(shown):
+        problems.append(f"{len(records)} figures drawn by the kernel, {len(shown)} shown")
+    return rows, problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.stem for n in NOTEBOOKS])
+def test_notebook_reads_on_a_projector(lab, notebook):
+    server, chromium_browser = lab
+    artifacts = ARTIFACTS / f"notebook_{notebook.stem}"
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+    shutil.copy(notebook, server.root_dir / "notebooks" / notebook.name)
+    records_path = server.root_dir / "notebooks" / f".{notebook.stem}_figures.jsonl"
+    records_path.unlink(missing_ok=True)
+    page = chromium_browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(60_000)
+    log = PageLog(page)
+    checks, measured = {}, {}
+    started = time.monotonic()
+    try:
+        measured["file_browser_width"] = open_with_file_browser(
+            page, server, f"notebooks/{notebook.name}")
+        browser.kernel_execute(page, measure.figure_recorder(records_path))
+        checks["no error outputs"] = browser.run_all_cells(page, timeout_ms=240_000)
+        measured["run_all_seconds"] = round(time.monotonic() - started, 1)
+        outputs = page.locator(WIDGET_OUTPUT).all()
+        for output in outputs:
+            if output.locator(FIGURE).count():
+                settle(output, output.locator(f"{FIGURE} >> visible=true").first,
+                       time.monotonic())
+        checks["nothing wider than its output area"] = measure.overflowing(page)
+        records = [json.loads(line) for line in records_path.read_text().splitlines()] \
+            if records_path.exists() else []
+        measured["static_figures"], checks[f"static figure ticks >= {MIN_TEXT_PX} px"] = \
+            check_static_figures(page, records, artifacts)
+        strength, keyboard, menus = [], [], []
+        measured["dashboards"] = []
+        for number, output in enumerate(outputs):
+            save_views(page, output, f"dashboard{number}", artifacts)
+            seen = {}
+            if output.locator(FIGURE).count():
+                seen["strength"], found = check_strength_sliders(page, output, number, artifacts)
+                strength += found
+            seen["menu"], found = check_menu_change(page, output, number)
+            menus += found
+            seen["keyboard"], found = check_keyboard(page, output, number)
+            keyboard += found
+            measured["dashboards"].append(seen)
+        checks[f"strength slider answers within {ANSWER_SECONDS:g} s"] = strength
+        checks["no duplicated canvas after a menu change"] = menus
+        checks["every control reached and moved by keyboard"] = keyboard
+        checks["no console errors"] = log.console
+        checks["no failed requests"] = log.requests
+    except Exception as error:
+        page.screenshot(path=artifacts / "page_on_failure.png")
+        checks["the checks ran to the end"] = [f"{type(error).__name__}: {str(error)[:500]}"]
+    finally:
+        measured["seconds"] = round(time.monotonic() - started, 1)
+        (artifacts / "checks.json").write_text(json.dumps(
+            {"checks": checks, "measured": measured}, indent=1, ensure_ascii=False))
+        try:
+            page.evaluate("async () => await window.jupyterapp.shell.currentWidget"
+                          ".sessionContext.shutdown()")
+        finally:
+            page.close()
+    failing = {name: found for name, found in checks.items() if found}
+    assert not failing, json.dumps(failing, indent=1, ensure_ascii=False)[:4000]
