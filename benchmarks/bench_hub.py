@@ -73,9 +73,9 @@ def needs(server_mb, kernel_mb, cpu_s, class_size):
     for share in (0.1, 0.25, 1.0):
         at_once = max(1, round(share * class_size))
         for cores in (4, 8, 16):
+            wait = cpu_s * max(1.0, at_once / cores)   # one kernel uses one core at most
             lines.append(f"cpu: {at_once:3d} students running a notebook at once on {cores:2d} "
-                         f"cores: each waits about {at_once * cpu_s / cores:5.1f} s "
-                         f"(alone: {cpu_s:.1f} s)")
+                         f"cores: each waits about {wait:5.1f} s (alone: {cpu_s:.1f} s)")
     return lines
 
 
