@@ -104,7 +104,8 @@ def walk_with_tab(page, output, max_presses=80):
 
     Every visible focusable element in ``output`` is numbered first (``data-nnreg-control``),
     except the figure toolbar's buttons (pan and zoom, mouse tools of the canvas); then the
-    first is focused and Tab is pressed until focus leaves ``output``.
+    first is focused and Tab is pressed until every control was reached, focus is lost (on the
+    page's body) or it enters a cell's editor (where Tab would indent code).
 
     Returns:
         ``(controls, reached)``: ``{number: description}`` of every control, and the numbers
@@ -131,11 +132,13 @@ def walk_with_tab(page, output, max_presses=80):
     for _ in range(max_presses):
         number = output.evaluate("""(root) => {
             const el = document.activeElement;
-            if (!el || !root.contains(el)) return 'left';
-            return el.hasAttribute('data-nnreg-control')
+            if (!el || el === document.body || el.closest('.jp-InputArea, .cm-editor')) {
+                return 'done';
+            }
+            return root.contains(el) && el.hasAttribute('data-nnreg-control')
                 ? Number(el.getAttribute('data-nnreg-control')) : null;
         }""")
-        if number == "left":
+        if number == "done" or len(reached) == len(controls):
             break
         if number is not None and number not in reached:
             reached.append(number)

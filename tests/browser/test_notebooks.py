@@ -41,6 +41,8 @@ SETTLE_SECONDS = 1.0
 """A figure unchanged this long (and its progress bars full) has reached its final state."""
 MAX_WAIT_SECONDS = 45.0
 """Give up waiting for a figure to settle after this long (recorded as a failure)."""
+MIN_CHANGED_FRACTION = 0.001
+"""One key press on a strength slider changes at least this fraction of its figure's pixels."""
 STRENGTH_LABEL = re.compile(r"^(λ|α|wd|c|σ|shift) \(|^keep probability")
 """The strength sliders' labels (the symbol, then its convention in brackets)."""
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
@@ -127,7 +129,7 @@ def check_strength_sliders(page, output, number, artifacts):
         row = {"slider": label, "from": value, "to": moved, "changed_fraction": round(changed, 4),
                "seconds_to_final": round(seconds, 2), "settled": settled}
         results.append(row)
-        if moved == value or changed < 0.01:
+        if moved == value or changed < MIN_CHANGED_FRACTION:
             problems.append(f"dashboard {number}: {label!r} {value} -> {moved} changed "
                             f"{changed:.2%} of the figure")
         if not settled or seconds > ANSWER_SECONDS:
@@ -190,15 +192,23 @@ def check_menu_change(page, output, number):
     menu = preferred.first if preferred.count() else menus.first
     count = "(el) => el.querySelectorAll('canvas').length"
     before = output.evaluate(count)
-    menu.focus()
-    menu.press("ArrowDown")
+    if not enabled_soon(menu):
+        return None, [f"dashboard {number}: its menu stays disabled"]
+    options = menu.evaluate("(el) => [...el.options].map((o) => o.value)")
+    chosen = menu.evaluate("(el) => el.value")
+    other = next((o for o in options if o != chosen), None)
+    if other is None:
+        return None, []
+    menu.select_option(other)          # as a mouse would: keyboard moves are checked apart
     browser.wait_for_idle_kernel(page)
     figure = output.locator(f"{FIGURE} >> visible=true").first
     settle(output, figure, time.monotonic())
     after = output.evaluate(count)
     problems = [] if after == before else [
         f"dashboard {number}: {before} canvases before a menu change, {after} after"]
-    return {"canvases_before": before, "canvases_after": after}, problems
+    return {"menu": menu.evaluate("(el) => el.closest('.widget-dropdown').innerText")[:40],
+            "from": chosen, "to": other, "canvases_before": before,
+            "canvases_after": after}, problems
 
 
 def save_views(page, output, name, artifacts):

@@ -259,3 +259,21 @@ def test_curves_differ_by_line_style_not_only_colour(trained):
     assert len({line.get_linestyle() for line in lines.values()}) == len(lines)
     accuracy = viz.accuracy_curves(history).lines
     assert accuracy["train_accuracy"].get_linestyle() != accuracy["test_accuracy"].get_linestyle()
+
+
+def test_the_notebooks_matplotlibrc_carries_the_style_modules_look():
+    """Kernels started in notebooks/ read its matplotlibrc: the notebooks' own plots get the
+    fonts, colours and line styles of ``style.RC`` without a ``fontsize=`` anywhere."""
+    from pathlib import Path
+
+    import matplotlib
+    from nnreg_core.display import style
+    path = Path(__file__).resolve().parents[2] / "notebooks" / "matplotlibrc"
+    rc = matplotlib.rc_params_from_file(str(path), use_default_template=False)
+    shared = ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize",
+              "ytick.labelsize", "legend.fontsize", "figure.titlesize", "lines.linewidth")
+    assert {k: float(rc[k]) for k in shared} == {k: float(style.RC[k]) for k in shared}
+    assert min(rc["xtick.labelsize"], rc["ytick.labelsize"], rc["legend.fontsize"]) >= 14
+    cycle, wanted = rc["axes.prop_cycle"].by_key(), style.RC["axes.prop_cycle"].by_key()
+    assert [c.lower() for c in cycle["color"]] == [c.lower() for c in wanted["color"]]
+    assert cycle["linestyle"] == wanted["linestyle"]
