@@ -13,6 +13,9 @@ What is saved besides the run's outputs:
   the picture as it was (see :func:`compact_png`); otherwise as plain RGB PNGs, losslessly.
   Their pixel size is set where every kernel gets it, in ``notebooks/matplotlibrc``
   (72 dpi: a point is a pixel).
+- A live widget's output (a dashboard) in a cell tagged ``nbval-ignore-output`` is saved as one
+  line of text saying how to bring it to life (:data:`WIDGET_NOTE`): without its saved state
+  the widget view could only show an error ("model not found") or its Python repr.
 - A notebook over :data:`MAX_BYTES` is reported as a failure.
 """
 import argparse
@@ -31,6 +34,24 @@ MAX_MEAN_ERROR = 0.5
 MAX_OFF_FRACTION = 0.005
 """… and at most this fraction of pixels is off by more than :data:`OFF_BY` in a channel."""
 OFF_BY = 24
+
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = "[an interactive dashboard: run the notebook, or open it with Voilà, to use it]"
+
+
+def note_widgets(notebook):
+    """Replace each widget output of a cell tagged ``nbval-ignore-output`` by
+    :data:`WIDGET_NOTE` (in place); return how many were replaced."""
+    replaced = 0
+    for cell in notebook.cells:
+        if "nbval-ignore-output" not in cell.get("metadata", {}).get("tags", ()):
+            continue
+        for output in cell.get("outputs", ()):
+            if WIDGET_MIME in output.get("data", {}):
+                output["data"] = {"text/plain": WIDGET_NOTE}
+                replaced += 1
+    return replaced
 
 
 def encode_png(image, optimize=True):
@@ -104,6 +125,7 @@ def execute(path, timeout=600):
     client.execute()
     seconds = time.perf_counter() - start
     notebook.metadata.pop("widgets", None)
+    note_widgets(notebook)
     compact_figures(notebook)
     errors = [o for c in notebook.cells for o in c.get("outputs", ())
               if o.get("output_type") == "error"]
