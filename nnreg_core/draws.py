@@ -42,8 +42,9 @@ def digits_draw(seed, n_train=100, n_val=500, n_test=1000):
     X, y = load_digits()
     sizes = {"n_train": n_train, "n_val": n_val, "n_test": n_test}
     for name, n in sizes.items():
-        if int(n) != n or n < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {n!r}.")
+        least = 0 if name == "n_val" else 1
+        if int(n) != n or n < least:
+            raise ValueError(f"{name} must be a whole number >= {least}, got {n!r}.")
     if n_train + n_val + n_test > len(X):
         raise ValueError(f"digits has {len(X)} images; n_train + n_val + n_test = "
                          f"{n_train + n_val + n_test} is too many.")

@@ -44,20 +44,20 @@ def transform(images, dy, dx, theta, fill=0.0):
     src_r, src_c = cos * pr - sin * pc + cr, sin * pr + cos * pc + cc
     r0, c0 = np.floor(src_r), np.floor(src_c)
     fr, fc = src_r - r0, src_c - c0
-    flat = images.reshape(lead + (h * w,))
-    out = np.zeros(lead + (h * w,))
-    for r, c, weight in ((r0, c0, (1 - fr) * (1 - fc)), (r0, c0 + 1, (1 - fr) * fc),
-                         (r0 + 1, c0, fr * (1 - fc)), (r0 + 1, c0 + 1, fr * fc)):
-        out += weight * _read(flat, r, c, h, w, fill)
+    # a border of ``fill`` one pixel wide: every corner outside the image reads it (clipped)
+    padded = np.full(lead + (h + 2, w + 2), fill, dtype=float)
+    padded[..., 1:-1, 1:-1] = images
+    flat = padded.reshape(-1, (h + 2) * (w + 2))
+    rows0, rows1 = (np.clip(r, -1, h) + 1 for r in (r0, r0 + 1))
+    cols0, cols1 = (np.clip(c, -1, w) + 1 for c in (c0, c0 + 1))
+    width = w + 2
+    index = np.concatenate([rows0 * width + cols0, rows0 * width + cols1,
+                            rows1 * width + cols0, rows1 * width + cols1], axis=-1)
+    index = np.broadcast_to(index, lead + (4 * h * w,)).reshape(len(flat), -1)
+    v = np.take_along_axis(flat, index.astype(np.intp), axis=1).reshape(lead + (4, h * w))
+    out = ((1 - fr) * ((1 - fc) * v[..., 0, :] + fc * v[..., 1, :])
+           + fr * ((1 - fc) * v[..., 2, :] + fc * v[..., 3, :]))
     return out.reshape(images.shape).astype(images.dtype, copy=False)
-
-
-def _read(flat, r, c, h, w, fill):
-    """``flat[..., r * w + c]`` where ``(r, c)`` lies inside the image, ``fill`` elsewhere."""
-    inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
-    index = (np.clip(r, 0, h - 1) * w + np.clip(c, 0, w - 1)).astype(np.intp)
-    index = np.broadcast_to(index, flat.shape)
-    return np.where(inside, np.take_along_axis(flat, index, axis=-1), fill)
 
 
 class Augment(Regularizer):
