@@ -1,60 +1,87 @@
-"""Answer checkers for the notebook comparing every regularizer on the digits set (09).
+"""Answer checkers for the notebook comparing every regularizer on the digits set (11).
 
 Each ``check_…`` function prints a message for the learner and returns it: ``"Correct: …"`` or
 what to look at (see :mod:`.answers`); ``None`` asks for an answer.
 """
 import numpy as np
 
-from .answers import close, judge, read_number, say
+from .. import paired
+from .answers import judge, read_number, say
 
 #: Accuracies and standard errors are printed to 3 or 4 digits: accept what copying them gives.
 _TOLERANCE = {"rtol": 2e-3, "atol": 1e-12}
 
 
-def _scores(strengths, *scores):
-    """The arrays as floats of one common shape ``(K,)``, or a ValueError."""
-    arrays = [np.asarray(a, dtype=float) for a in (strengths,) + scores]
-    if any(a.ndim != 1 for a in arrays) or len({len(a) for a in arrays}) != 1 or not len(arrays[0]):
-        raise ValueError("strengths and the accuracies must be 1-D arrays of one common, "
-                         "non-zero length (one entry per model of the sweep).")
-    return arrays
-
-
-def check_validation_choice(answer, strengths, val_accuracy, test_accuracy):
-    """Which strength should a sweep keep? The one with the best *validation* accuracy.
+def check_paired_t(answer, a, b):
+    """Is a difference real? The paired t statistic ``mean(d) / (sd(d)/√D)`` of ``d = a − b``.
 
     Args:
-        answer: the learner's chosen strength.
-        strengths: the swept strengths, shape ``(K,)``.
-        val_accuracy: validation accuracy of each model, shape ``(K,)``.
-        test_accuracy: test accuracy of each model, shape ``(K,)``.
+        answer: the learner's t.
+        a, b: two methods' test accuracies on the same D draws, shape ``(D,)``.
 
-    Returns:
-        The printed message. Any strength tied for the best validation accuracy is correct.
-
-    >>> message = check_validation_choice(0.1, [0.01, 0.1], [0.8, 0.9], [0.85, 0.84])
-    ... # doctest: +ELLIPSIS
-    Correct: 0.1 has the best validation accuracy (0.9); its test accuracy, 0.84, ...
+    >>> _ = check_paired_t(5.0, [0.90, 0.92, 0.88], [0.88, 0.90, 0.87])  # doctest: +ELLIPSIS
+    Correct: ...
     """
-    strengths, val_accuracy, test_accuracy = _scores(strengths, val_accuracy, test_accuracy)
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape or a.ndim != 1 or len(a) < 2:
+        raise ValueError("a and b must be equal 1-D arrays of at least two draws.")
+    value, problem = read_number(answer, "t")
+    if problem:
+        return say(problem)
+    d, n = a - b, len(a)
+    right = d.mean() / (d.std(ddof=1) / np.sqrt(n))
+    critical = paired.t_quantile(n - 1)
+    unpaired = d.mean() / np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / n)
+    slips = [(d.mean() / d.std(ddof=1), "You divided by the standard deviation of the "
+                                        "differences; t divides by their standard error, "
+                                        "sd/√D."),
+             (d.mean() / (d.std(ddof=0) / np.sqrt(n)), "That uses np.std's default ddof=0; a "
+                                                       "sample's sd divides by D − 1 "
+                                                       "(ddof=1)."),
+             (unpaired, "That is the unpaired t: it treats the draws' shared ups and downs as "
+                        "noise. Pair them: take d = a − b draw by draw first."),
+             (d.mean() / (d.std(ddof=1) / n), "Divide the sd by √D, not by D."),
+             (-right, "Right size, wrong sign: d = a − b.")]
+    verdict = "real" if abs(right) > critical else "within the noise"
+    correct = (f"Correct: t = {right:.3g}; against t_0.975,{n - 1} = {critical} the difference is "
+               f"{verdict}.")
+    return say(judge(value, right, correct, slips,
+                     "Not yet: d = a − b for each draw; t = mean(d) / (sd(d, ddof=1)/√D).",
+                     **_TOLERANCE))
+
+
+def check_one_standard_error(answer, strengths, mean, sd, k, stronger="larger"):
+    """The one-standard-error rule: the strongest strength whose mean CV accuracy is within one
+    standard error (``sd/√k``) of the best mean.
+
+    Args:
+        answer: the learner's strength.
+        strengths: the swept strengths ``(S,)``; mean, sd: the CV curve over k folds ``(S,)``.
+        k: the number of folds.
+        stronger: ``"larger"`` if a larger value regularizes more, ``"smaller"`` otherwise.
+    """
+    strengths, mean, sd = (np.asarray(v, dtype=float) for v in (strengths, mean, sd))
     value, problem = read_number(answer, "a strength")
     if problem:
         return say(problem)
-    matches = np.flatnonzero([close(value, s, **_TOLERANCE) for s in strengths])
-    if not len(matches):
-        return say(f"{value:.4g} is not one of the swept strengths: choose one of "
-                   f"{', '.join(f'{s:.4g}' for s in strengths)}.")
-    k = matches[0]
-    best_val = val_accuracy.max()
-    if val_accuracy[k] == best_val:
-        return say(f"Correct: {value:.4g} has the best validation accuracy ({best_val:.4g}); its "
-                   f"test accuracy, {test_accuracy[k]:.4g}, is then an honest estimate.")
-    if test_accuracy[k] == test_accuracy.max():
-        return say(f"{value:.4g} has the best *test* accuracy. Choosing with the test set makes "
-                   "its accuracy an optimistic estimate: choose on the validation set, and look "
-                   "at the test set once, at the end.")
-    return say(f"Not yet: {value:.4g} has validation accuracy {val_accuracy[k]:.4g}; another "
-               f"strength reaches {best_val:.4g}. Pick the highest validation accuracy.")
+    best = int(np.argmax(mean))
+
+    def strongest(bar):
+        within = np.flatnonzero(mean >= mean[best] - bar)
+        order = strengths[within]
+        return order.max() if stronger == "larger" else order.min()
+
+    right = strongest(sd[best] / np.sqrt(k))
+    slips = [(strongest(sd[best]), "You used the folds' standard deviation; the rule uses the "
+                                   "standard error of the best mean, sd/√k."),
+             (strengths[best], "That is the best mean itself; the rule keeps the strongest "
+                               "strength whose mean is within one standard error of it.")]
+    correct = (f"Correct: {right:.4g}, the strongest strength the folds cannot tell apart from "
+               "the best.")
+    message = judge(value, right, correct, [(w, h) for w, h in slips if w != right],
+                    "Not yet: find the best mean, subtract sd/√k at that strength, and of the "
+                    "strengths above that bar keep the strongest.", **_TOLERANCE)
+    return say(message)
 
 
 def check_standard_error(answer, accuracy, n_test):

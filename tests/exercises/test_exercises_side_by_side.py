@@ -2,37 +2,55 @@
 import numpy as np
 import pytest
 
-from nnreg_core.exercises.side_by_side import check_standard_error, check_validation_choice
+from scipy import stats
 
-STRENGTHS = np.array([1e-3, 1e-2, 1e-1, 1.0])
-VAL = np.array([0.80, 0.90, 0.90, 0.50])
-TEST = np.array([0.85, 0.86, 0.88, 0.40])
+from nnreg_core.exercises.side_by_side import (check_one_standard_error, check_paired_t,
+                                              check_standard_error)
+
+A = np.array([0.895, 0.909, 0.902, 0.893, 0.877])
+B = np.array([0.888, 0.874, 0.869, 0.871, 0.847])
+D = A - B
 
 
-@pytest.mark.parametrize("answer", [1e-2, 1e-1, 0.1000001])
-def test_validation_choice_accepts_any_strength_tied_for_best(answer):
-    assert check_validation_choice(answer, STRENGTHS, VAL, TEST).startswith("Correct")
+def test_the_paired_t_is_scipys():
+    right = stats.ttest_rel(A, B).statistic
+    assert check_paired_t(right, A, B).startswith("Correct")
+    assert "real" in check_paired_t(round(right, 2), A, B)
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (None, "Replace None"), (1e-3, "Pick the highest validation"), (1.0, "Pick the highest"),
-    (0.5, "not one of the swept"), ("abc", "not a number"), (True, "True/False"),
+    (D.mean() / D.std(ddof=1), "standard error"), (D.mean() / (D.std() / np.sqrt(5)), "ddof"),
+    (stats.ttest_ind(A, B).statistic, "unpaired"), (D.mean() / (D.std(ddof=1) / 5), "√D"),
+    (-stats.ttest_rel(A, B).statistic, "sign"), (1.0, "Not yet"), (None, "Replace None"),
 ])
-def test_validation_choice_wrong_answers_are_told_why(answer, hint):
-    message = check_validation_choice(answer, STRENGTHS, VAL, TEST)
-    assert not message.startswith("Correct")
-    assert hint in message
+def test_paired_t_slips_are_named(answer, hint):
+    message = check_paired_t(answer, A, B)
+    assert hint in message and not message.startswith("Correct")
 
 
-def test_validation_choice_names_choosing_on_the_test_set():
-    val, test = np.array([0.9, 0.8]), np.array([0.85, 0.87])
-    message = check_validation_choice(2.0, [1.0, 2.0], val, test)
-    assert "test* accuracy" in message and not message.startswith("Correct")
+STRENGTHS = np.array([0.001, 0.003, 0.01, 0.03])
+MEAN = np.array([0.85, 0.87, 0.88, 0.86])
+SD = np.array([0.02, 0.02, 0.04, 0.02])
 
 
-def test_validation_choice_refuses_mismatched_arrays():
-    with pytest.raises(ValueError, match="one common"):
-        check_validation_choice(0.1, STRENGTHS, VAL[:2], TEST)
+def test_the_one_standard_error_rule():
+    # best 0.88 at 0.01, se = 0.04/2 = 0.02: 0.86 at 0.03 is within it
+    assert check_one_standard_error(0.03, STRENGTHS, MEAN, SD, k=4).startswith("Correct")
+    assert check_one_standard_error(0.003, STRENGTHS, MEAN, SD, k=4,
+                                    stronger="smaller").startswith("Correct")
+
+
+@pytest.mark.parametrize("answer, hint", [(0.01, "best mean"), (0.5, "Not yet"),
+                                          (None, "Replace None")])
+def test_one_standard_error_slips_are_named(answer, hint):
+    message = check_one_standard_error(answer, STRENGTHS, MEAN, SD, k=4)
+    assert hint in message and not message.startswith("Correct")
+
+
+def test_the_sd_slip_is_named():
+    sd = np.array([0.05, 0.05, 0.05, 0.05])  # se 0.025 keeps 0.03 and 0.003; sd 0.05 keeps all
+    message = check_one_standard_error(0.001, STRENGTHS, MEAN, sd, k=4, stronger="smaller")
+    assert "standard error of the best mean" in message
 
 
 def test_standard_error_right_answer_passes():
