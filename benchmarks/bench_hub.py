@@ -97,7 +97,9 @@ def main():
         first = students[0]
         first.put_file(NOTEBOOKS / "matplotlibrc")
         server_mb = first.server_process().memory_info().rss / MB
-        print(f"single-user server, idle: {server_mb:.0f} MB resident")
+        start_cpu = [sum(s.server_process().cpu_times()[:2]) for s in students]
+        print(f"single-user server, idle: {server_mb:.0f} MB resident; CPU to start: "
+              + ", ".join(f"{c:.1f}" for c in start_cpu) + " s")
         print(f"{'notebook':28s} {'kernel peak MB':>15s} {'CPU s':>7s} {'wall s':>7s}")
         rows = []
         for notebook in notebooks:
