@@ -19,7 +19,7 @@ DISPLAY_ONLY = ("matplotlib", "ipywidgets", "IPython", "ipympl", "PIL")
 # Layers, lowest first: a module may import from its own layer or a lower one, never a higher.
 LAYERS = [
     ("validate", "activations", "reports", "checks", "data", "crosscheck", "linear", "priors",
-     "early_stopping", "paired", "draws"),
+     "early_stopping", "paired", "draws", "sensitivity"),
     ("regularizers",),
     ("optim", "conventions", "model", "catalog"),
     ("steps",),
