@@ -1,4 +1,4 @@
-"""Tests of the 09_side_by_side checkers: right answers pass, wrong ones are told why."""
+"""Tests of the 11_side_by_side checkers: right answers pass, wrong ones are told why."""
 import numpy as np
 import pytest
 
