@@ -58,7 +58,7 @@ class Convention:
 
 CONVENTIONS = {c.name: c for c in (
     Convention("cs231n", "loss += (λ/2)·Σw²  →  grad += λ·w",
-               "CS231n notes; the seeds' gradient form (λ ≈ 0.03)", True, (),
+               "CS231n notes; J. McCaffrey's gradient form (λ ≈ 0.03)", True, (),
                lambda v, x: v, lambda c, x: c, 1e-3),
     Convention("nielsen", "C = C0 + (λ/2n)·Σw², n = training-set size  →  grad += (λ/n)·w",
                "Nielsen, Neural Networks and Deep Learning, ch. 3 (network2.py)", True,
@@ -74,13 +74,17 @@ CONVENTIONS = {c.name: c for c in (
     Convention("pytorch_sgd", "grad += wd·w", "PyTorch SGD/Adam weight_decay (coupled)", True,
                (), lambda v, x: v, lambda c, x: c, 1e-4),
     Convention("adamw", "w -= lr·wd·w, beside the optimizer step",
-               "AdamW (Loshchilov & Hutter 2019; PyTorch AdamW, optax adamw)", False, ("lr",),
+               "AdamW as PyTorch, optax and Keras write it; in Loshchilov & Hutter 2019 (Alg. 2) "
+               "the decay is η_t·λ·w with η_t the schedule multiplier, so the paper's λ is "
+               "lr·wd and in PyTorch changing lr changes the decay", False, ("lr",),
                lambda v, x: v, lambda c, x: c, 1e-2),
     Convention("decay_factor", "w *= f each step, before the gradient step (f = 0.98: 2 %)",
-               "weight decay as engineers wrote it (a seed blog post's w *= 0.98)", False,
+               "weight decay as engineers write it (J. McCaffrey, 'The Difference Between Neural "
+               "Network L2 Regularization and Weight Decay': w *= 0.98)", False,
                ("lr",), lambda v, x: (1 - v) / x["lr"], lambda c, x: 1 - x["lr"] * c, 0.98),
     Convention("blog_decay", "w -= λ·w, then the plain gradient step",
-               "a seed blog post's decay form (it suggests λ ≈ 0.97, which only makes sense as "
+               "J. McCaffrey's decay form in 'Implementing Neural Network L2 Regularization' (it "
+               "suggests λ ≈ 0.97, which only makes sense as "
                "the factor f = 0.97, i.e. λ = 0.03)", False, ("lr",),
                lambda v, x: v / x["lr"], lambda c, x: x["lr"] * c, 0.03),
 )}
