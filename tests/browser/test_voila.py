@@ -6,9 +6,7 @@
 - A scenario in the page's URL (``?state=…``, made by ``Dashboard.state()``) opens that
   scenario, where the page without a query opens the default one.
 - Every lesson renders under Voilà (``voila notebooks/``) without an error output, and each of its
-  dashboards draws its figure on the page. Lessons that draw into a dashboard after showing it
-  make the browser ask for ipympl's unprefixed frames (:data:`voila_app.UNPREFIXED_FRAME`);
-  those failed requests are listed in ``unprefixed_frames.json`` and allowed there, nowhere else.
+  dashboards draws its figure on the page, with no console error and no failed request.
 
 Screenshots are kept in ``tests/artifacts/voila/<test>/``. Select with ``python -m pytest -m
 browser``; without Chromium or Playwright the tests skip, and with ``CI=true`` they fail.
@@ -206,8 +204,6 @@ def test_lesson_renders_with_its_dashboards_drawn(chromium, lessons, path):
             (artifacts / f"figure_{index}.png").write_bytes(shot)
             assert ink_fraction(shot) >= MIN_INK_FRACTION, f"figure {index} is blank"
         page.screenshot(path=artifacts / "page_drawn.png")
-        (artifacts / "unprefixed_frames.json").write_text(
-            json.dumps(voila_app.unprefixed_frames(seen), indent=2))
-        assert voila_app.unexpected(seen, allow_unprefixed_frames=True) == {}
+        assert voila_app.unexpected(seen) == {}
     finally:
         page.close()

@@ -8,7 +8,6 @@
 
 (Not named ``voila.py``: the test directory is on ``sys.path`` and would hide the package.)
 """
-import re
 import subprocess
 import sys
 import time
@@ -116,30 +115,12 @@ def watch_page(page):
     return seen
 
 
-UNPREFIXED_FRAME = re.compile(r"/iVBORw0KGgo[A-Za-z0-9+/=]*(: .*)?$")
-"""A request for a path that is a base64 PNG: ipympl 0.10's ``send_binary`` stores a frame drawn
-before the browser's view exists as ``_data_url`` without its ``data:image/png;base64,`` prefix,
-and the browser then asks the server for that text as a relative URL (it fails; the canvas
-shows the next whole frame). Lesson pages that draw into a dashboard after showing it do this."""
-
 PROBLEM_KINDS = ("console_errors", "page_errors", "failed_requests")
 
 
-def unexpected(seen, allow_unprefixed_frames=False):
-    """The problems in a :func:`watch_page` record: everything but the allowed stylesheets and,
-    when asked, ipympl's unprefixed frames (each such failed request with its console error)."""
+def unexpected(seen):
+    """The problems in a :func:`watch_page` record: everything but the allowed stylesheets."""
     problems = {kind: list(seen[kind]) for kind in PROBLEM_KINDS}
-    if allow_unprefixed_frames:
-        frames = [r for r in problems["failed_requests"] if UNPREFIXED_FRAME.search(r)]
-        problems["failed_requests"] = [r for r in problems["failed_requests"] if r not in frames]
-        loading = [e for e in problems["console_errors"] if e.startswith("Failed to load resource")]
-        problems["console_errors"] = [e for e in problems["console_errors"]
-                                      if e not in loading[:len(frames)]]
     problems["outside_requests"] = [url for url in seen["outside_requests"]
                                     if url not in THIRD_PARTY_STYLESHEETS]
     return {kind: found for kind, found in problems.items() if found}
-
-
-def unprefixed_frames(seen):
-    """The failed requests of ipympl's unprefixed frames (see :data:`UNPREFIXED_FRAME`)."""
-    return [r for r in seen["failed_requests"] if UNPREFIXED_FRAME.search(r)]
