@@ -201,6 +201,15 @@ def _stopping_slips(losses, patience):
     ]
 
 
+def _two_numbers(value):
+    """Whether ``value`` is a pair of finite numbers."""
+    try:
+        pair = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return pair.shape == (2,) and bool(np.all(np.isfinite(pair)))
+
+
 def check_early_stopping(fn):
     """Check a learner's ``fn(losses, patience) -> (best, stop)`` against the core's rule.
 
@@ -216,7 +225,7 @@ def check_early_stopping(fn):
         if problem:
             return say(problem)
         right = early_stopping_epochs(losses, patience)
-        if got is None or np.shape(got) != (2,):
+        if not _two_numbers(got):
             return say(f"Your function returned {got!r}; return two epoch numbers (best, stop).")
         if not close(got, right):
             hint = known_slip(got, [(w, h) for w, h in _stopping_slips(losses, patience)

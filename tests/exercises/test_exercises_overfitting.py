@@ -144,6 +144,8 @@ def _rule(strict=True, zero_based=False, swapped=False, extra=0, lookahead=False
     (_rule(strict=False), "A tie is not an improvement"),
     (lambda losses, patience: (1, 1), "Walk through the curve"),
     (lambda losses, patience: None, "return two epoch numbers"),
+    (lambda losses, patience: (None, None), "return two epoch numbers"),
+    (lambda losses, patience: ("best", 3), "return two epoch numbers"),
     (lambda losses: 0, "Your function raised TypeError"),
     (3, "not a value"),
 ])
