@@ -6,7 +6,7 @@ minibatches, so any difference comes from the regularizers.
 import ipywidgets as W
 from matplotlib import pyplot as plt
 
-from .dashboard import Dashboard
+from .dashboard import Dashboard, close_widgets
 from .layout import owned_by, register_for_cell
 
 FIGSIZE = (8.0, 7.0)
@@ -122,8 +122,7 @@ class Comparison:
         """Free both sides' widgets and figures, and the comparison's own."""
         for dash in (self.left, self.right):
             dash.close()
-        for widget in (self.controls["play"], self.readout, self.ui):
-            widget.close()
+        close_widgets([self.controls["play"], self.readout, *self.ui.children, self.ui])
 
     def _share_axes(self):
         """Once both paths are trained, give both sides the same axis ranges (the larger of

@@ -264,9 +264,8 @@ class Dashboard:
         if self.build is not None:
             self.build.cancel()
         self.view.close()
-        for widget in list(self.controls.values()) + [self.message, self.near, self.rest,
-                                                        *self.ui.children[1:2], self.ui]:
-            widget.close()
+        close_widgets(list(self.controls.values()) + [self.message, self.near, self.rest,
+                                                        *self.ui.children[1:2], self.ui])
         self.recording = self.live = self.panels = None
 
     def _repr_mimebundle_(self, **kwargs):
@@ -464,6 +463,14 @@ class Dashboard:
 
     def _status(self, text):
         self.controls["status"].value = text
+
+
+def close_widgets(widgets):
+    """Close widgets and the layout and style widgets each one carries."""
+    for widget in widgets:
+        for part in (getattr(widget, "layout", None), getattr(widget, "style", None), widget):
+            if isinstance(part, W.Widget):
+                part.close()
 
 
 class _Quiet:

@@ -57,7 +57,9 @@ class LiveFigure:
                 self.canvas.settle_handle.cancel()
             self.canvas.mpl_disconnect(self.blitter.hook)
             self.blitter.background = None
-            self.canvas.close()
-        if self.output is not None:
-            self.output.close()
+        toolbar = getattr(self.canvas, "toolbar", None)
+        for widget in (toolbar, self.canvas, self.output):
+            if widget is not None:
+                widget.layout.close()
+                widget.close()
         self.figure.clear()
