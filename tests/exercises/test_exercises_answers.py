@@ -10,8 +10,11 @@ import pytest
 
 import nnreg_core.exercises
 from nnreg_core.regularizers.decay import soft_threshold
-from nnreg_core.exercises import (dropout, elastic_net, l1, l2, max_norm, noise, overfitting,
-                                  side_by_side, weight_decay)
+from nnreg_core.exercises import (augmentation, dropout, elastic_net, l1, l2, max_norm, noise,
+                                  overfitting, side_by_side, weight_decay, why_it_works)
+from nnreg_core.draws import digits_draw
+from nnreg_core.linear import two_weight_problem
+from nnreg_core.regularizers.augment import transform
 from nnreg_core.exercises import answers
 from nnreg_core.exercises.answers import (PLACEHOLDER, Feedback, call_answer, close, judge,
                                           known_slip, read_function, read_number, say)
@@ -190,9 +193,16 @@ CHECKERS = [
         w - lr * (g + l2 * w), lr * l1), lambda w, g, lr, l1, l2: w),
     (max_norm.check_preactivation_bound, dict(c=3.0, fan_in=4), 6.0, 7.0),
     (dropout.check_dropout_variance, dict(a=2.0, keep=0.8), 1.0, 3.0),
-    (side_by_side.check_validation_choice,
-     dict(strengths=[0.001, 0.01, 0.1], val_accuracy=[0.7, 0.8, 0.9],
-          test_accuracy=[0.7, 0.85, 0.84]), 0.1, 0.001),
+    (side_by_side.check_paired_t, dict(a=[0.90, 0.92, 0.88], b=[0.88, 0.90, 0.87]), 5.0, 1.0),
+    (side_by_side.check_one_standard_error,
+     dict(strengths=[0.001, 0.003, 0.01, 0.03], mean=[0.85, 0.87, 0.88, 0.86],
+          sd=[0.02, 0.02, 0.04, 0.02], k=4), 0.03, 0.5),
+    (augmentation.check_shift_right, {}, lambda img: transform(img, 0, 1, 0),
+     lambda img: np.zeros_like(img)),
+    (augmentation.check_newly_inked, dict(draw=digits_draw(0)), 2, 40),
+    (why_it_works.check_l1_landing, dict(zip(("X", "y"), two_weight_problem())),
+     why_it_works.l1_landing_lambda(*two_weight_problem()), 0.3),
+    (why_it_works.check_prior_sigma, dict(lam=0.1, sigma_noise=0.5, n=50), 0.5 / np.sqrt(5), 1.0),
     (side_by_side.check_standard_error, dict(accuracy=0.9, n_test=900), 0.01, 0.05),
 ]
 NAMES = [row[0].__name__ for row in CHECKERS]
