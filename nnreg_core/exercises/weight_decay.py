@@ -63,7 +63,7 @@ def check_decay_factor(answer):
     )
     return _verdict(answer, "the factor f", expected, diagnoses,
                     "Write one step w - lr·(g + wd·w) and collect the terms in w.",
-                    f"f = 1 - lr·wd = {expected:.6g}; the seed's f = 0.98 would be wd = "
+                    f"f = 1 - lr·wd = {expected:.6g}; McCaffrey's f = 0.98 would be wd = "
                     f"{(1 - 0.98) / FACTOR_LR:.3g} at this learning rate.")
 
 
