@@ -27,13 +27,16 @@ def final_params(model, params, X, y, **run_options):
     """Train a :class:`nnreg_core.Run` to the end and return its parameters.
 
     Evaluation is skipped (``evaluate_every`` = the number of epochs, no snapshots) because
-    these tests look at the weights only.
+    these tests look at the weights only. With ``backend="reference"`` the run is checked to
+    have taken the reference step (the one every equivalence is proved on).
     """
     epochs = run_options.pop("epochs")
     run = nc.Run(model, params, X, y, epochs=epochs, evaluate_every=epochs, snapshots=False,
                  **run_options)
     run.run_all()
     assert run.stopped is None, run.message
+    if run_options.get("backend") == "reference":
+        assert run.stepper.kind == "reference", run.stepper.kind
     return run.params
 
 

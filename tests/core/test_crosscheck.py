@@ -12,8 +12,9 @@ pytest.importorskip("sklearn")
 def ours(net, params, ds, lam, lr, batch_size, epochs):
     run = nc.Run(net, params, ds.X_train, ds.y_train, optimizer=nc.SGD(lr),
                  regularizers=[nc.L2(lam)], epochs=epochs, batch_size=batch_size,
-                 shuffle=False, snapshots=False, evaluate_every=epochs)
+                 shuffle=False, snapshots=False, evaluate_every=epochs, backend="reference")
     run.run_all()
+    assert run.stepper.kind == "reference"
     return run.params
 
 

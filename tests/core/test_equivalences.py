@@ -30,7 +30,7 @@ def problem(moons):
 def train(problem, optimizer, regularizers, epochs=700, batch_size=20, seed=1):
     net, params, X, y = problem
     return final_params(net, params, X, y, optimizer=optimizer, regularizers=regularizers,
-                        epochs=epochs, batch_size=batch_size, rng=seed)
+                        epochs=epochs, batch_size=batch_size, rng=seed, backend="reference")
 
 
 def test_l2_equals_multiplicative_decay_before_the_step_under_sgd(problem):
@@ -160,9 +160,10 @@ def weight_trajectory(sparse_problem, regularizers, lr=0.05, epochs=300):
     """Full-batch SGD; returns W1 after every step, shape ``(epochs, 20)``."""
     net, params, X, y, _ = sparse_problem
     run = nc.Run(net, params, X, y, optimizer=nc.SGD(lr), regularizers=regularizers,
-                 epochs=epochs, rng=0)
+                 epochs=epochs, rng=0, backend="reference")
     history = run.run_all()
     assert run.stopped is None, run.message
+    assert run.stepper.kind == "reference"
     return np.array([report.weights["W1"][:, 0] for report in history])
 
 
@@ -223,10 +224,11 @@ def test_model_axis_equals_single_runs(problem):
     lams = np.array([0.0, 1e-3, 1e-2, 1e-1])
     batched = final_params(net, nc.model.stack_models(params, len(lams)), X, y,
                            optimizer=nc.Momentum(LR, 0.9), regularizers=[nc.L2(lams)],
-                           epochs=50, batch_size=20, rng=1)
+                           epochs=50, batch_size=20, rng=1, backend="reference")
     for k, lam in enumerate(lams):
         single = final_params(net, params, X, y, optimizer=nc.Momentum(LR, 0.9),
-                              regularizers=[nc.L2(lam)], epochs=50, batch_size=20, rng=1)
+                              regularizers=[nc.L2(lam)], epochs=50, batch_size=20, rng=1,
+                              backend="reference")
         assert max_abs_diff(nc.model.select_model(batched, k), single) < 1e-12, k
     assert max_abs_diff(nc.model.select_model(batched, 0), nc.model.select_model(batched, 3)) > 1e-2
 

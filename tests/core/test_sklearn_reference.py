@@ -77,7 +77,8 @@ def our_run(data, net, params, *, lam, batch_size, momentum, nesterov, include_b
     return final_params(net, params, data.X_train, data.y_train,
                         optimizer=our_optimizer(momentum, nesterov),
                         regularizers=[nc.L2(lam, include_biases=include_biases)],
-                        epochs=epochs, batch_size=batch_size, shuffle=False, rng=0)
+                        epochs=epochs, batch_size=batch_size, shuffle=False, rng=0,
+                        backend="reference")
 
 
 @pytest.mark.parametrize("momentum_name", MOMENTA)
