@@ -5,8 +5,9 @@ The Hub runs on 127.0.0.1 (``jupyterhub`` with the ``configurable-http-proxy`` n
 logs in through the login form, starts a server through the Hub's REST API, puts a notebook and
 the notebooks' ``matplotlibrc`` in their home through the contents API (what the nbgitpuller
 link of ``deploy/`` does on a real Hub), opens the notebook (a kernel in their home) and runs its
-code cells on that kernel over the websocket. Every kernel must finish without an error, and
-nothing the Hub started may still run afterwards.
+code cells on that kernel over the websocket. Every kernel must finish without an error; the
+playground must also render as a Voilà page on a student's server (the app-mode link of
+``deploy/``); and nothing the Hub started may still run afterwards.
 
 Without ``configurable-http-proxy`` the test skips with the install command; with ``CI=true``
 it fails instead.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import requests
 
 import hub as loopback
 import remote_kernel
@@ -69,6 +71,12 @@ def test_three_students_run_their_notebooks_at_once(hub, tmp_path):
     assert errors == {name: [] for name in CLASS}
     for name, notebook in CLASS.items():
         assert (hub.homes / name / notebook).exists(), f"{notebook} is not in {name}'s home"
+
+    alan = students[2]
+    page = requests.get(f"{alan.server_url}/voila/render/playground.ipynb", timeout=120,
+                        headers={"Authorization": f"token {alan.token}"})
+    assert page.status_code == 200, page.text[-2000:]
+    assert "The nnreg playground" in page.text and "parse_qs" not in page.text
 
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]), broken)
