@@ -45,7 +45,8 @@ class Converter:
         table: the ``HTML`` widget with the conversions.
         rows: the last rows computed (see :func:`conversion_rows`); empty after bad input.
         error: the message of the last bad input, or ``""``.
-        widget: the whole form; the object displays as it.
+        widget: the whole form; the object displays as it. Its rows wrap where the output area
+            is narrower than they are (a projector at 1280 px with the file browser open).
     """
 
     def __init__(self, value=0.98, convention="decay_factor", *, lr=0.1, n_train=200,
@@ -72,11 +73,12 @@ class Converter:
         self.table = widgets.HTML()
         self.rows, self.error = [], ""
         c = self.controls
+        wrap = widgets.Layout(flex_flow="row wrap", max_width="100%")
         self.widget = widgets.VBox([
-            widgets.HBox([c["value"], c["convention"]]),
-            widgets.HBox([c["lr"], c["n_train"], c["batch_size"], c["optimizer"]]),
+            widgets.HBox([c["value"], c["convention"]], layout=wrap),
+            widgets.HBox([c["lr"], c["n_train"], c["batch_size"], c["optimizer"]], layout=wrap),
             self.table,
-        ])
+        ], layout=widgets.Layout(max_width="100%"))
         for control in self.controls.values():
             control.observe(self._refresh, names="value")
         self._refresh()

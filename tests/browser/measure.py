@@ -108,8 +108,8 @@ def walk_with_tab(page, output, max_presses=80):
     page's body) or it enters a cell's editor (where Tab would indent code).
 
     Returns:
-        ``(controls, reached)``: ``{number: description}`` of every control, and the numbers
-        the Tab key reached, in order.
+        ``(controls, reached, last)``: ``{number: description}`` of every control, the numbers
+        the Tab key reached, in order, and where focus was when the walk ended.
     """
     controls = output.evaluate("""(root, selector) => {
         const found = {};
@@ -126,7 +126,7 @@ def walk_with_tab(page, output, max_presses=80):
         return found;
     }""", FOCUSABLE)
     if not controls:
-        return {}, []
+        return {}, [], None
     output.locator("[data-nnreg-control='0']").focus()
     reached = []
     for _ in range(max_presses):
@@ -143,4 +143,6 @@ def walk_with_tab(page, output, max_presses=80):
         if number is not None and number not in reached:
             reached.append(number)
         page.keyboard.press("Tab")
-    return {int(k): v for k, v in controls.items()}, reached
+    last = page.evaluate("""() => { const el = document.activeElement;
+        return el ? `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}` : null; }""")
+    return {int(k): v for k, v in controls.items()}, reached, last

@@ -37,7 +37,7 @@ MIN_TEXT_PX = 14
 """No tick label under this many screen pixels."""
 ANSWER_SECONDS = 1.0
 """A strength slider's figure shows its final state within this long of the key press."""
-SETTLE_SECONDS = 1.0
+SETTLE_SECONDS = 0.6
 """A figure unchanged this long (and its progress bars full) has reached its final state."""
 MAX_WAIT_SECONDS = 45.0
 """Give up waiting for a figure to settle after this long (recorded as a failure)."""
@@ -109,7 +109,8 @@ def settle(output, figure, since, timeout_s=MAX_WAIT_SECONDS):
 
 
 def check_strength_sliders(page, output, number, artifacts):
-    """Press ArrowRight once on each strength slider's handle; time the figure's answer."""
+    """Press ArrowRight (ArrowLeft at the top) once on each strength slider's handle; time the
+    figure's answer."""
     results, problems = [], []
     figure = output.locator(f"{FIGURE} >> visible=true").first
     for k, slider in enumerate(output.locator(".widget-slider").all()):
@@ -119,14 +120,16 @@ def check_strength_sliders(page, output, number, artifacts):
         before, _, _ = settle(output, figure, time.monotonic())
         value = browser.slider_readout(slider)
         handle = slider.locator(".noUi-handle").first
+        at_top = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        key = "ArrowLeft" if at_top else "ArrowRight"
         handle.focus()
         pressed = time.monotonic()
-        handle.press("ArrowRight")
+        handle.press(key)
         final, seconds, settled = settle(output, figure, pressed)
         moved = browser.slider_readout(slider)
         changed = screenshots.changed_fraction(before, final)
         (artifacts / f"dashboard{number}_strength{k}_after.png").write_bytes(final)
-        row = {"slider": label, "from": value, "to": moved, "changed_fraction": round(changed, 4),
+        row = {"slider": label, "key": key, "from": value, "to": moved, "changed_fraction": round(changed, 4),
                "seconds_to_final": round(seconds, 2), "settled": settled}
         results.append(row)
         if moved == value or changed < MIN_CHANGED_FRACTION:
@@ -140,9 +143,9 @@ def check_strength_sliders(page, output, number, artifacts):
 
 def check_keyboard(page, output, number):
     """Every control reached by Tab; sliders, menus, check boxes, number boxes move by keys."""
-    controls, reached = measure.walk_with_tab(page, output)
-    problems = [f"dashboard {number}: Tab never reaches {controls[i]!r}"
-                for i in controls if i not in reached]
+    controls, reached, stuck = measure.walk_with_tab(page, output)
+    problems = [f"dashboard {number}: Tab never reaches {controls[i]!r} (focus stays on "
+                f"{stuck!r})" for i in controls if i not in reached]
     for i, description in controls.items():
         element = output.locator(f"[data-nnreg-control='{i}']")
         kind = element.evaluate("(el) => el.classList.contains('noUi-handle') ? 'slider'"
@@ -168,7 +171,7 @@ def check_keyboard(page, output, number):
         element.press(key)
         if element.evaluate(read) == before:
             problems.append(f"dashboard {number}: {key} does not move {description!r}")
-    return {"controls": controls, "reached_by_tab": reached}, problems
+    return {"controls": controls, "reached_by_tab": reached, "focus_last_on": stuck}, problems
 
 
 def enabled_soon(element, timeout_s=ENABLED_WITHIN_SECONDS):

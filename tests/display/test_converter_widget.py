@@ -103,3 +103,9 @@ def test_the_table_lives_in_the_numpy_core_and_the_widget_module_still_offers_it
     import nnreg_core.display.converter as converter
     assert converter.conversion_table is conventions.conversion_table
     assert conventions.conversion_table.__module__ == "nnreg_core.conventions"
+
+
+def test_form_rows_wrap_instead_of_running_past_a_narrow_output_area():
+    form = Converter(0.98, "decay_factor", **CONTEXT)
+    rows = [child for child in form.widget.children if hasattr(child, "children")]
+    assert len(rows) == 2 and all(row.layout.flex_flow == "row wrap" for row in rows)
