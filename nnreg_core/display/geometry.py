@@ -26,6 +26,19 @@ STYLE = {"l2": dict(color="#0072B2", ls="-", marker="o", name="L2"),
 LAMS = np.logspace(-3, np.log10(5.0), 161)
 
 
+_PATHS = {}
+
+
+def exact_paths(X, y, lams, l1_ratio):
+    """``{kind: (len(lams), 2)}``: the exact L2, L1 and elastic-net paths, computed once per
+    problem (a picture, the explorer and a notebook's own cell share them)."""
+    key = (np.asarray(X).tobytes(), np.asarray(y).tobytes(), np.asarray(lams).tobytes(),
+           float(l1_ratio))
+    if key not in _PATHS:
+        _PATHS[key] = {kind: linear.path(X, y, lams, kind, l1_ratio) for kind in STYLE}
+    return _PATHS[key]
+
+
 class GeometryPicture:
     """Contours, the three exact paths, their optima at λ, the disc and the diamond, on ``ax``.
 
@@ -39,7 +52,7 @@ class GeometryPicture:
     def __init__(self, ax, X, y, lams=LAMS, l1_ratio=0.5):
         self.ax, self.lams = ax, np.asarray(lams, dtype=float)
         self.X, self.y, self.l1_ratio = X, y, l1_ratio
-        self.paths = {kind: linear.path(X, y, self.lams, kind, l1_ratio) for kind in STYLE}
+        self.paths = exact_paths(X, y, self.lams, l1_ratio)
         w_star = linear.least_squares(X, y)
         self._contours(w_star)
         ax.plot(*w_star, marker="*", ms=18, color="black", ls="none", label="w* (no penalty)")
