@@ -69,7 +69,7 @@ def largest_stable_lr(curvature, alpha, l1_ratio):
 
     The step ``w <- S_{lr·λ1}(w − lr·(∇L(w) + λ2·w))`` contracts along every direction only
     when ``|1 − lr·h| < 1`` for each curvature ``h <= L + λ2`` of the smooth part; L1 adds no
-    curvature (the soft threshold is a projection-like, non-expansive map).
+    curvature (the soft threshold is a non-expansive map).
 
     >>> round(largest_stable_lr(4.0, alpha=1.0, l1_ratio=0.5), 4)
     0.4444
