@@ -115,7 +115,9 @@ class Augment(Regularizer):
         h, w = self.image_shape
         if X.shape[-1] != h * w:
             raise ValueError(f"Augment image_shape {self.image_shape} needs {h * w} inputs per "
-                             f"sample, got {X.shape[-1]}; pass image_shape=(H, W).")
+                             f"sample, got {X.shape[-1]}: augmentation moves the pixels of "
+                             "images (such as the digits); for images of another size pass "
+                             "image_shape=(H, W).")
         k = next((len(v) for v in (self.shift, self.degrees) if np.ndim(v)), None)
         if k is not None and X.ndim == 2:
             X = np.broadcast_to(X, (k,) + X.shape)
