@@ -155,7 +155,11 @@ def main(selected):
         if selected and path.name[:2] not in selected:
             continue
         for source, names in notebook_calls(path):
-            r = measure(source, names)
+            try:
+                r = measure(source, names)
+            except NameError as err:      # a name computed by an earlier cell, not a literal
+                print(f"{path.name[:2]:<9} skipped: {err}")
+                continue
             print(f"{path.name[:2]:<9} {r['kind']:<12} {r['build']:7.2f} s  {r['median']:9.1f} ms "
                   f"{r['worst']:6.1f} ms {r['fps']:6.1f} fps {r['rebuild']:6.2f} s "
                   f"{r['cache']:5.1f} MB", flush=True)

@@ -68,7 +68,12 @@ class PathBuild:
         if self.loop is None:
             self.progress(epoch, total)
         else:
-            self._on_loop(self.progress, epoch, total)
+            self._on_loop(self._progress_now, epoch, total)
+
+    def _progress_now(self, epoch, total):
+        """On the loop: report progress unless the result was handed over meanwhile."""
+        if not (self.delivered or self.cancelled):
+            self.progress(epoch, total)
 
     def _deliver(self):
         """Hand the result over once (from :meth:`wait` or the loop, whichever comes first)."""

@@ -86,9 +86,8 @@ def make_controls(settings, own_data):
         "hidden": W.Dropdown(options=[(hidden_label(h), hidden_label(h)) for h in choices],
                              value=hidden_label(hidden), description="hidden layers",
                              style=label_style(), layout=menu()),
-        "mid_run": W.Checkbox(value=False, description="live: train while you watch, change "
-                              "the strength mid-run", style=label_style(), indent=False,
-                              layout=W.Layout(width="auto")),
+        "mid_run": W.Checkbox(value=False, description="live (strength changes mid-run)",
+                              indent=False, layout=W.Layout(width="auto")),
     })
 
 
@@ -111,10 +110,10 @@ def make_buttons():
                           layout=W.Layout(width="auto")),
         "epoch": W.SelectionSlider(options=[("0", 0)], value=0, description="epoch",
                                    style={"description_width": "60px"},
-                                   layout=W.Layout(width="100%", max_width="420px"),
+                                   layout=W.Layout(width="280px"),
                                    continuous_update=True),
         "progress": W.IntProgress(value=0, min=0, max=1, description="",
-                                  layout=W.Layout(width="100%", max_width="220px")),
+                                  layout=W.Layout(width="120px")),
         "status": W.Label("", layout=W.Layout(width="auto")),
     }
 

@@ -37,8 +37,9 @@ from .training import LiveTraining, map_probe, with_model_axis
 from .viz import fixed_bins
 
 __all__ = ["Dashboard"]
-FIGSIZE = (12.0, 7.0)
-"""864 × 504 px at 72 dpi: fits 1280 px with JupyterLab's file browser open."""
+FIGSIZE = (11.5, 6.2)
+"""828 × 446 px at 72 dpi: fits the 848 px of a notebook's output at 1280 px with JupyterLab's
+file browser open, and leaves the curves in view below the strength slider in 720 px."""
 CONTROLS = ("regularizer", "strength", "l1_ratio", "where", "form", "lr", "epochs", "dataset",
             "n_train", "hidden", "mid_run")
 KNOB_NAMES = ("l1_ratio", "where", "form")

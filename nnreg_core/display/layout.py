@@ -11,7 +11,7 @@ import ipywidgets as W
 
 KNOB_CONTROLS = {"elastic_net": ("l1_ratio",), "dropout": ("where",), "noise": ("where",),
                  "l1": ("form",)}
-NEAR_FIGURE = ("strength", "mid_run")
+NEAR_FIGURE = ("strength",)
 
 
 def control_rows(dash):
@@ -22,16 +22,18 @@ def control_rows(dash):
         names[at:at] = KNOB_CONTROLS.get(dash.settings.regularizer, ())
     near = [n for n in names if n in NEAR_FIGURE or n in KNOB_CONTROLS.get(
         dash.settings.regularizer, ())]
-    rest = [n for n in names if n not in near]
+    rest = [n for n in names if n not in near and n != "mid_run"]
     return [dash.controls[n] for n in near], [dash.controls[n] for n in rest]
 
 
 def button_row(dash):
-    """Play, pause, step, reset, the epoch slider and the progress of a path's training."""
+    """Play, pause, step, reset, the epoch slider, the live switch (when shown) and the
+    progress of a path's training, wrapping onto a second line when narrow."""
     c = dash.controls
-    row = W.HBox([c["play"], c["pause"], c["step"], c["reset"], c["epoch"], c["progress"],
-                  c["status"]], layout=W.Layout(flex_flow="row wrap", align_items="center"))
-    return row
+    live = [c["mid_run"]] if "mid_run" in dash.shown else []
+    return W.HBox([c["play"], c["pause"], c["step"], c["reset"], c["epoch"], *live,
+                   c["progress"], c["status"]],
+                  layout=W.Layout(flex_flow="row wrap", align_items="center"))
 
 
 def current_execution():

@@ -213,6 +213,9 @@ class Panels:
         artists = [self.title]
         for artist in self.artists.values():
             artists += artist.animated_artists()
+            legend = getattr(artist, "legend", None)
+            if legend is not None and legend.axes is not None:
+                artists.append(legend)         # over the lines, as a full render puts it
         return artists + self.marks
 
     def heading(self, frame):

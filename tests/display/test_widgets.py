@@ -518,7 +518,7 @@ def test_comparison_sides_wrap_when_the_screen_is_narrow_and_their_rows_line_up(
     for dash in (comp.left, comp.right):
         assert dash.figure.get_size_inches()[0] * dash.figure.dpi <= 600
     rows = [dash.near.children for dash in (comp.left, comp.right)]
-    assert len(rows[0]) == len(rows[1]) == 3                 # strength, (where | empty), live
+    assert len(rows[0]) == len(rows[1]) == 2                 # strength, (where | empty)
     assert is_placeholder(rows[0][1]) and not is_placeholder(rows[1][1])
 
 
