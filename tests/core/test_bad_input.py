@@ -8,21 +8,14 @@ import nnreg_core as nc
 from nnreg_core import catalog
 from nnreg_core.validate import decay_factor, generator, per_model_count, whole_number
 
+from test_errors import make_run, setup  # noqa: F401 (setup is a fixture)
+
 K = 32
 
 
-@pytest.fixture
-def setup(moons):
-    net = nc.MLP(moons.sizes((4,)), loss=moons.loss)
-    return net, net.init(np.random.default_rng(0)), moons
-
-
 def run(setup, **changes):
-    net, params, data = setup
-    arguments = dict(model=net, params=params, X_train=data.X_train, y_train=data.y_train,
-                     X_test=data.X_test, y_test=data.y_test, optimizer=nc.SGD(0.1), epochs=2)
-    arguments.update(changes)
-    return nc.Run(**arguments).run_all()
+    """Train the good setup of :mod:`test_errors` with ``changes`` made to it."""
+    return make_run(setup, **changes).run_all()
 
 
 def sweep(setup, regularizer, n_models=K):
