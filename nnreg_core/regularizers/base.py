@@ -4,6 +4,8 @@ A strength is a non-negative finite number, or an array of shape ``(K,)`` giving
 of K models trained at once (the model axis, see :mod:`nnreg_core.model`). Parameters named
 ``W…`` are weights; ``b…`` are biases, regularized only when asked (``include_biases=True``).
 """
+import functools
+
 import numpy as np
 
 from ..validate import flag, numeric_array
@@ -115,12 +117,16 @@ class Strength:
 def strengths_of(obj):
     """``{label: value}`` of every :class:`Strength` attribute of ``obj`` (a regularizer or an
     optimizer), labelled as in their error messages (``"L2 lam"``)."""
-    found = {}
-    for cls in type(obj).__mro__:
-        for name, attribute in vars(cls).items():
-            if isinstance(attribute, Strength) and name in obj.__dict__:
-                found.setdefault(f"{type(obj).__name__} {name}", obj.__dict__[name])
-    return found
+    label = type(obj).__name__
+    return {f"{label} {name}": obj.__dict__[name] for name in strength_names(type(obj))
+            if name in obj.__dict__}
+
+
+@functools.lru_cache(maxsize=None)
+def strength_names(cls):
+    """The names of the :class:`Strength` attributes of the class ``cls`` (looked up once)."""
+    return tuple(dict.fromkeys(name for klass in cls.__mro__ for name, attribute
+                               in vars(klass).items() if isinstance(attribute, Strength)))
 
 
 class Regularizer:
