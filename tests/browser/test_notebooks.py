@@ -148,6 +148,8 @@ def check_keyboard(page, output, number):
                 f"{stuck!r})" for i in controls if i not in reached]
     for i, description in controls.items():
         element = output.locator(f"[data-nnreg-control='{i}']")
+        if element.count() != 1:     # drawn anew since the walk (a menu changed the controls)
+            continue
         kind = element.evaluate("(el) => el.classList.contains('noUi-handle') ? 'slider'"
                                 " : el.tagName === 'SELECT' ? 'menu' : el.type || ''")
         key = {"slider": "ArrowRight", "menu": "ArrowDown", "checkbox": "Space",
