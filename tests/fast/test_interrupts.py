@@ -128,20 +128,21 @@ def test_an_interrupt_while_the_workers_map_a_run(tmp_path, reference, kind):
 
 
 def test_an_interrupt_between_making_two_shared_arrays_leaves_no_file(tmp_path, reference):
-    calls = {"n": 0}
+    calls = {"data": 0}
     original = processes.shared_array
 
-    def third_interrupted(*args):
-        calls["n"] += 1
-        if calls["n"] == 3:  # parameters, inputs, then the targets
-            raise KeyboardInterrupt
-        return original(*args)
+    def targets_interrupted(shape, dtype):
+        if shape[0] == 64:  # the batches' arrays (64 samples), not the parameters (5 models)
+            calls["data"] += 1
+            if calls["data"] == 2:  # the inputs are made, then the targets are interrupted
+                raise KeyboardInterrupt
+        return original(shape, dtype)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(processes, "shared_array", third_interrupted)
+        patch.setattr(processes, "shared_array", targets_interrupted)
         with pytest.raises(KeyboardInterrupt):
             sweep()
-    assert calls["n"] == 3
+    assert calls["data"] == 2
     assert_recovered(None, tmp_path, reference)
 
 
