@@ -16,7 +16,8 @@ def held_back():
 
     Only the main thread receives Python's signals, so elsewhere the block simply runs.
     """
-    if threading.current_thread() is not threading.main_thread():
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is None):  # None: a handler Python cannot restore
         yield
         return
     received = []

@@ -251,3 +251,16 @@ def test_an_idle_worker_ignores_sigint(capfd):
     finally:
         worker.end()
     assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+def test_an_interrupt_held_back_is_raised_when_the_block_ends():
+    from nnreg_core.fast.interrupts import held_back
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        with held_back():
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # give the signal every chance to arrive inside the block
+                sum(range(100))
+            finished.append(True)
+    assert finished == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
