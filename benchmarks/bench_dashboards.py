@@ -43,7 +43,8 @@ from nnreg_core.draws import augment_knobs, digits_draw  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 STAND_INS = {"best_single": "l2", "best_value": 0.01, "best": "l2", "values": np.array([0.01]),
-             "counts": np.array([1]), "augment_knobs": augment_knobs, "digits_draw": digits_draw}
+             "counts": np.array([1]), "augment_knobs": augment_knobs, "digits_draw": digits_draw,
+             "dash_draw": digits_draw(5)}
 """What the benchmark uses for names a notebook computes (a sweep's choice: L2 at 0.01)."""
 
 
