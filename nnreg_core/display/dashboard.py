@@ -23,6 +23,7 @@ from inspect import signature
 import ipywidgets as W
 from matplotlib import pyplot as plt
 
+from .. import catalog
 from . import events, sliders, state
 from .build import PathBuild
 from .controls import make_buttons, make_controls
@@ -406,9 +407,9 @@ class Dashboard:
         with self.quiet():
             slider.options = [(sliders.show(v), v) for v in values]
             slider.value = self.settings.strength
-            slider.description = slider.tooltip = sliders.catalog.STRENGTHS[name]["label"]
+            slider.description = slider.tooltip = catalog.STRENGTHS[name]["label"]
             slider.disabled = name == "none"
-            defaults = sliders.catalog.KNOBS[name]
+            defaults = catalog.KNOBS[name]
             if "where" in defaults:
                 self.controls["where"].value = self.settings.knobs.get("where",
                                                                        defaults["where"])
