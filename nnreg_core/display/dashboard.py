@@ -21,6 +21,7 @@ from html import escape
 from inspect import signature
 
 import ipywidgets as W
+import numpy as np
 from matplotlib import pyplot as plt
 
 from .. import catalog
@@ -195,7 +196,7 @@ class Dashboard:
             values = frame.curves.get(name)
             out[name] = None if values is None or not len(values) else float(values[-1])
         if out["zeros"] is not None:
-            out["zeros"] = int(out["zeros"])
+            out["zeros"] = int(out["zeros"]) if np.isfinite(out["zeros"]) else None
         if out["train_loss"] is not None:
             out["objective"] = out["train_loss"] + (out["penalty"] or 0.0)
         out["n_weights"] = frame.n_weights
@@ -449,6 +450,8 @@ class Dashboard:
                 self.controls["epoch"].value = self.index % len(self.source().epochs)
         if frame.message:
             self._show_error(ValueError(frame.message))
+        elif "diverged" in self.message.value:
+            self.message.value = ""
         self.drawn = frame
         self.draw_count += 1
         self.view.flush()

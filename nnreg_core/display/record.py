@@ -160,8 +160,9 @@ class Recording:
     def _message(self, k, epoch):
         stop = self.diverged[k]
         if stop and epoch >= stop:
-            return (f"this strength diverged in epoch {stop}: {self.message}" if len(self) > 1
-                    else self.message)
+            return (f"training at this strength diverged in epoch {stop}: the loss or a weight "
+                    "became NaN, infinite or larger than 1e8. Lower the learning rate or "
+                    "constrain the weights (max-norm).")
         return ""
 
     def history(self, k=0):

@@ -559,3 +559,17 @@ def test_the_learning_rate_slider_reaches_rates_that_blow_training_up():
     values = [v for _, v in widgets.Dashboard(lr=1.0, **SMALL).controls["lr"].options]
     assert values.index(1.0) < len(values) - 4 and max(values) >= 30
     assert sliders.lr_grid(1.0)[0] <= 1e-3
+
+
+def test_a_strength_that_diverges_says_so_and_the_others_train_on():
+    dash = widgets.Dashboard(regularizer="max_norm", strength=0.1, dataset="regression_1d",
+                             lr=2.6, epochs=40, n_train=60, hidden=(16, 16), batch_size=60,
+                             panels=("loss", "norm"))
+    diverged = dash.recording.diverged
+    assert diverged.any() and not diverged.all(), diverged
+    bad = dash.strengths[int(np.flatnonzero(diverged)[0])]
+    good = dash.strengths[int(np.flatnonzero(diverged == 0)[0])]
+    dash.controls["strength"].value = bad
+    assert "diverged" in dash.message.value and dash.summary()["zeros"] is None
+    dash.controls["strength"].value = good
+    assert dash.message.value == "" and np.isfinite(dash.summary()["test_loss"])
