@@ -56,6 +56,19 @@ class History(list):
         """Array of one report field over epochs: ``(epochs,)`` or ``(epochs, K)``."""
         return np.array([getattr(report, name) for report in self], dtype=float)
 
+    def curves(self, names):
+        """``{name: curve}`` over the evaluated reports only (skipped evaluations and a stop
+        carry no numbers); a field some evaluated report lacks (no test set, accuracy under
+        ``mse``) maps to None.
+
+        >>> h = History([EpochReport(1, 0.5, 0.0), EpochReport(2, None, None)])
+        >>> h.curves(["train_loss", "test_loss"])
+        {'train_loss': array([0.5]), 'test_loss': None}
+        """
+        evaluated = History(r for r in self if r.train_loss is not None)
+        return {name: None if evaluated and any(getattr(r, name) is None for r in evaluated)
+                else evaluated.curve(name) for name in names}
+
 
 def divergence_advice(lr, bound, lam):
     """What to change after a run diverged: the L2 strength when its pull alone overshoots,

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib import pyplot as plt
 
+from ..reports import History
+
 FONT = 15
 """Axis labels (points)."""
 TITLE_FONT = 16
@@ -131,12 +133,7 @@ def curve_data(history):
         data = {k: (None if history.get(k) is None else np.asarray(history[k], dtype=float))
                 for k in CURVE_FIELDS}
     else:
-        reports = [r for r in history if r.train_loss is not None]
-        data = {}
-        for key in CURVE_FIELDS:
-            values = [getattr(r, key) for r in reports]
-            missing = any(v is None for v in values)
-            data[key] = None if missing and values else np.array(values, dtype=float)
+        data = History(history).curves(CURVE_FIELDS)
     if data["train_loss"] is None:
         raise ValueError("a history needs train_loss values (an nnreg_core History or a dict "
                          "of per-epoch arrays).")
