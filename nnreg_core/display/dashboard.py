@@ -324,6 +324,7 @@ class Dashboard:
         self.index = -1
         self._set_epoch_options()
         self._new_panels()
+        self._progress(self.settings.epochs, self.settings.epochs)  # full, however it got here
         self._status(f"{len(recording)} strengths trained · cache "
                      f"{recording.nbytes / 2 ** 20:.1f} MB")
         if self.on_install is not None:
