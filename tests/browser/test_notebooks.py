@@ -243,6 +243,7 @@ def check_static_figures(page, records, artifacts):
 
 
 @pytest.mark.browser
+@pytest.mark.projector
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.stem for n in NOTEBOOKS])
 def test_notebook_reads_on_a_projector(lab, notebook):
     server, chromium_browser = lab
