@@ -26,6 +26,12 @@ from nnreg_core.display import layout, sliders
 SMALL = dict(epochs=30, n_train=80, hidden=(8, 8))
 
 
+def live_widgets():
+    """The ids of every widget alive in this kernel (``Widget.widgets`` is deprecated in 8)."""
+    from ipywidgets.widgets import widget
+    return set(widget._instances)
+
+
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
@@ -267,12 +273,12 @@ def test_empty_arrays_and_labels_not_counted_from_zero_are_refused_clearly(X, y,
 
 
 def test_close_frees_the_widgets_and_closed_widgets_leave_new_dashboards_working():
-    before = set(ipywidgets.Widget.widgets)
+    before = live_widgets()
     dash = widgets.Dashboard(**SMALL)
     controls = list(dash.controls.values())
     dash.close()
     assert all(c.comm is None for c in controls) and dash.canvas.comm is None
-    assert set(ipywidgets.Widget.widgets) <= before      # layouts, styles, toolbar too
+    assert live_widgets() <= before      # layouts, styles, toolbar too
     assert dash.figure.axes == []
     ipywidgets.Widget.close_all()
     again = widgets.Dashboard(**SMALL)
@@ -358,10 +364,10 @@ def test_comparison_runs_both_sides_from_the_same_start_and_shares_axes():
     assert len(comp.static_figure().axes) == len(comp.left.figure.axes) * 2
     with pytest.raises(ValueError, match="share the data"):
         widgets.Comparison(left=dict(dataset="circles"))
-    before = set(ipywidgets.Widget.widgets)
+    before = live_widgets()
     comp.close()
     assert comp.left.ui.comm is None and comp.ui.comm is None
-    assert len(before - set(ipywidgets.Widget.widgets)) > 60
+    assert len(before - live_widgets()) > 60
 
 
 def test_importing_the_core_loads_no_widgets_or_matplotlib():
