@@ -165,6 +165,15 @@ def _project(W, c):
 
 #: (checker, its other arguments, a right answer, a wrong answer)
 CHECKERS = [
+    (overfitting.check_floor_spread, {}, 0.3 ** 2 / np.sqrt(40), 0.3 ** 2 / np.sqrt(20)),
+    (overfitting.check_early_stopping, {}, overfitting.early_stopping_epochs,
+     lambda losses, patience: (0, 0)),
+    (l2.check_ridge_shrink, dict(lam=0.25), 0.8, 0.6),
+    (l2.check_half_life, dict(lam=0.01, lr=0.1), 693, 1234),
+    (l1.check_hop_cycle, {}, (0.0003, -0.0027), (0.0, 0.0)),
+    (l1.check_cumulative_penalty, {}, l1.cumulative_penalty, lambda w, q, u: (w, q)),
+    (weight_decay.check_momentum_decay, {}, 0.001, 0.0001),
+    (weight_decay.check_adam_large_gradient, {}, 1.923e-4, 1e-4),
     (overfitting.check_best_epoch, dict(epochs=[10, 20, 30], test_losses=[0.5, 0.3, 0.4]),
      20, 15),
     (overfitting.check_largest_weight, dict(params={"W1": np.array([[1.0, -3.0]])}), 3.0, 2.5),
