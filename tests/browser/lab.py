@@ -148,42 +148,49 @@ class LabServer:
         )
         return env
 
+    app = "lab"
+    """The Jupyter application: ``jupyter lab`` here, ``jupyter notebook`` for Notebook 7."""
+    app_flags = ("--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None")
+    name = "jupyter lab"
+    ready_path = "api/status"
+    """What answers 200 once the server is up."""
+    cwd = None
+
     def command(self):
-        """The command line: ``python -m jupyter lab`` with the flags a headless test needs."""
+        """The command line: ``python -m jupyter <app>`` with the flags a headless test needs."""
         return [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser",
+            sys.executable, "-m", "jupyter", self.app, "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
             "--ServerApp.allow_root=True", f"--ServerApp.root_dir={self.root_dir}",
-            "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+            *self.app_flags,
         ]
 
     def start(self):
-        """Start the server in its own process group and wait until ``/api/status`` answers."""
+        """Start the server in its own process group (in ``cwd``) and wait until it answers."""
         self.work_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "w")
-        self.process = subprocess.Popen(self.command(), env=self.environment(), stdout=log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
-        log.close()
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(self.command(), env=self.environment(), cwd=self.cwd,
+                                            stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
         self.wait_until_ready()
         return self
 
     def wait_until_ready(self):
-        """Poll ``/api/status`` until it answers 200; raise with the log's tail if it never does."""
+        """Poll ``ready_path`` until it answers 200; raise with the log's tail if it never does."""
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with code {self.process.returncode}:\n"
+                raise RuntimeError(f"{self.name} exited with code {self.process.returncode}:\n"
                                    f"{self.log_tail()}")
             try:
-                with urllib.request.urlopen(self.url("api/status"), timeout=2) as response:
+                with urllib.request.urlopen(self.url(self.ready_path), timeout=2) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.25)
-        raise RuntimeError(f"jupyter lab did not answer /api/status within "
+        raise RuntimeError(f"{self.name} did not answer /{self.ready_path} within "
                            f"{self.startup_timeout:.0f} s:\n{self.log_tail()}")
 
     def log_tail(self, n_lines=40):

@@ -6,7 +6,6 @@ the test skips with the install command; with ``CI=true`` it fails instead.
 """
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
@@ -35,14 +34,8 @@ class NotebookServer(lab_server.LabServer):
     notebook_path = "notebooks/{name}"
     """Where Notebook 7 opens a notebook (it has no workspaces)."""
 
-    def command(self):
-        return [
-            sys.executable, "-m", "jupyter", "notebook", "--no-browser",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-            "--ServerApp.allow_root=True", f"--ServerApp.root_dir={self.root_dir}",
-            "--JupyterNotebookApp.expose_app_in_browser=True",
-        ]
+    app, name = "notebook", "jupyter notebook"
+    app_flags = ("--JupyterNotebookApp.expose_app_in_browser=True",)
 
 
 def notebook_with_a_dashboard():

@@ -8,11 +8,7 @@
 
 (Not named ``voila.py``: the test directory is on ``sys.path`` and would hide the package.)
 """
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,38 +46,15 @@ class VoilaServer(LabServer):
         """The address of ``path`` on this server, with ``query`` (no ``?``) when given."""
         return f"{self.base_url}/{path.lstrip('/')}" + (f"?{query}" if query else "")
 
+    name = "voila"
+    ready_path = READY_PATH
+    cwd = REPO
+
     def command(self):
         """``python -m voila TARGET`` without a browser, on this port only."""
         return [sys.executable, "-m", "voila", str(self.target), "--no-browser",
                 "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0",
                 *self.extra_args]
-
-    def start(self):
-        """Start Voilà in its own process group, in the repository; wait until it answers."""
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(self.command(), env=self.environment(), cwd=REPO,
-                                            stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
-        self.wait_until_ready()
-        return self
-
-    def wait_until_ready(self):
-        """Poll a static file until it answers 200; raise with the log's tail if it never does."""
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"voila exited with code {self.process.returncode}:\n"
-                                   f"{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.url(READY_PATH), timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"voila did not answer within {self.startup_timeout:.0f} s:\n"
-                           f"{self.log_tail()}")
 
 
 def is_local(url):
