@@ -3,14 +3,14 @@
 An honest comparison repeats an experiment over several data draws: :func:`digits_draw` takes
 ``n_train`` training images, ``n_val`` validation images and ``n_test`` test images of the 8x8
 digits, disjoint, in an order set by ``seed``, and standardizes every pixel with the training
-images' mean and spread. It also returns that standardization, which an augmentation needs
-to move raw pixels (:class:`nnreg_core.regularizers.augment.Augment`).
+images' mean and spread (at least one grey level). It also returns that standardization, which
+an augmentation needs to move raw pixels (:class:`nnreg_core.regularizers.augment.Augment`).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
-from .data import load_digits
+from .data import DIGITS_SCALE_FLOOR, column_scale, load_digits
 
 
 @dataclass
@@ -32,8 +32,8 @@ class Draw:
 def digits_draw(seed, n_train=100, n_val=500, n_test=1000):
     """Draw ``seed``: disjoint train, validation and test images, standardized on the train set.
 
-    The images are shuffled by ``np.random.default_rng(seed)``; constant training pixels keep
-    a scale of 1.
+    The images are shuffled by ``np.random.default_rng(seed)``; a pixel's scale is its spread
+    over the training images, at least one grey level (:data:`nnreg_core.data.DIGITS_SCALE_FLOOR`).
 
     >>> d = digits_draw(0, n_train=10, n_val=5, n_test=5)
     >>> d.X_train.shape, d.X_val.shape, d.mean.shape
@@ -51,9 +51,7 @@ def digits_draw(seed, n_train=100, n_val=500, n_test=1000):
     order = np.random.default_rng(seed).permutation(len(X))
     cuts = np.cumsum([n_train, n_val, n_test])
     train, val, test = order[:cuts[0]], order[cuts[0]:cuts[1]], order[cuts[1]:cuts[2]]
-    mean = X[train].mean(axis=0)
-    scale = X[train].std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
+    mean, scale = column_scale(X[train], floor=DIGITS_SCALE_FLOOR)
     part = {name: (X[rows] - mean) / scale for name, rows in
             (("train", train), ("val", val), ("test", test))}
     return Draw(part["train"], y[train], part["val"], y[val], part["test"], y[test],

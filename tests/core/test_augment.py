@@ -117,3 +117,31 @@ def test_bad_input_is_named():
         Augment(-1.0)
     with pytest.raises(ValueError, match="scale"):
         Augment(1.0, scale=np.zeros(64))
+
+
+def test_no_digits_pixel_is_divided_by_less_than_one_grey_level():
+    """A pixel inked in one training image in a hundred would otherwise blow a stroke that lands
+    there up to about 80 standard deviations (draw 1 of 100 images has spreads of 0.1)."""
+    d = digits_draw(1, n_train=100, n_val=500, n_test=1000)
+    assert d.scale.min() >= nc.data.DIGITS_SCALE_FLOOR == 1.0
+    assert max(np.abs(X).max() for X in (d.X_train, d.X_val, d.X_test)) <= 16.0
+    moved = Augment(0.5, degrees=10.0, mean=d.mean, scale=d.scale).apply(
+        d.X_train, np.random.default_rng(0))
+    assert np.abs(moved).max() <= 16.0
+
+
+def test_training_with_augmentation_forgets_a_tiny_change_of_its_start():
+    """With the floor, SGD on moved digits is stable: a start changed in its 13th digit ends
+    within 1e-9 of the unchanged run (with spreads of 0.1 it ended up to 1.2 apart)."""
+    d = digits_draw(1, n_train=100, n_val=5, n_test=5)
+    net = nc.MLP((64, 64, 10), activation="tanh", loss="softmax_ce")
+    ends = []
+    for factor in (1.0, 1.0 + 1e-13):
+        params = net.init(np.random.default_rng(1))
+        params["W1"] = params["W1"] * factor
+        run = nc.Run(net, params, d.X_train, d.y_train, d.X_val, d.y_val, optimizer=nc.SGD(0.2),
+                     regularizers=[Augment(0.5, degrees=10.0, mean=d.mean, scale=d.scale)],
+                     epochs=30, batch_size=20, rng=0, backend="reference")
+        run.run_all()
+        ends.append(run.params["W1"])
+    assert np.abs(ends[0] - ends[1]).max() < 1e-9
