@@ -131,6 +131,8 @@ class Panels:
             axes = [fig.add_subplot(gs[0, i]) for i in range(n_layers)]
             self.artists["weights"] = viz.weight_histograms(
                 empty_weights(net), ax=axes, bins=bins, ymax=self.limits.get("counts"))
+            for ax in axes:      # the zero weights' one tall bar must not fix a growing axis
+                ax.set_ylim(0, 1)
         if bottom:
             ratios = [1.45 if name == "loss" else 1.0 for name in bottom]
             gs = row_grid(fig, len(bottom), top=0.43 if top else first_row_top, bottom=0.1,
@@ -166,6 +168,7 @@ class Panels:
         for name in ("penalty", "objective"):
             curves.lines[name].set_visible(False)
             curves.lines[name].set_label("_hidden")
+        curves.ax.set_title("data loss (no penalty term)")
         curves.legend.remove()
         curves.legend = fit_legend(curves.ax, curves.ax.legend(fontsize=LEGEND_FONT,
                                                                loc=curves.legend_at, ncol=1),

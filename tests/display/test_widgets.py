@@ -206,6 +206,17 @@ def test_regularizers_without_a_loss_term_list_no_penalty_in_the_legend():
     assert any("penalty" in t.get_text() for t in l2.panels.artists["loss"].legend.get_texts())
 
 
+def test_a_live_histogram_axis_fits_the_weights_not_the_empty_start():
+    """Live mode has no path to fix the count axis: it fits the first weights drawn (1.4 × the
+    tallest bin), not the all-zero placeholder's single bar of every weight."""
+    dash = widgets.Dashboard(regularizer="noise", strength=0.5, mode="live", epochs=10,
+                             n_train=80, hidden=(32, 32))
+    dash.run()
+    for ax, counts in zip(dash.panels.artists["weights"].axes, dash.frame().counts):
+        assert counts.max() <= ax.get_ylim()[1] < 0.5 * counts.sum()
+    assert dash.panels.artists["loss"].ax.get_title() == "data loss (no penalty term)"
+
+
 def test_the_loss_axis_fits_the_data_losses_not_an_early_penalty():
     dash = widgets.Dashboard(regularizer="l2", strength=1.0, **SMALL)
     top = dash.panels.artists["loss"].ax.get_ylim()[1]
