@@ -93,16 +93,19 @@ class LossCurves(_Curves):
         self.penalty_label = penalty_label or "penalty"
         super().__init__(history, ax, epochs)
         unit = LOSS_NAMES.get(loss, loss)
-        label(self.ax, "data loss, penalty, sum", "epoch", f"loss ({unit})")
+        label(self.ax, "data loss + penalty", "epoch", f"loss ({unit})")
         short = "penalty = 0" if "= 0" in self.penalty_label else "penalty"
         self.legend = fit_legend(self.ax, self.legend, {short: self.lines["penalty"]},
                                  self.legend_at, self.legend_columns)
         if not legend_fits(self.ax, self.legend):   # a narrow panel: the title says "data loss"
+            short_names = {"train": self.lines["train_loss"], "test": self.lines["test_loss"],
+                           "sum": self.lines["objective"]}
+            for text, line in short_names.items():
+                line.set_label(text)
             self.legend.remove()
-            self.legend = fit_legend(self.ax, self.ax.legend(fontsize=LEGEND_FONT),
-                                     {"train": self.lines["train_loss"],
-                                      "test": self.lines["test_loss"],
-                                      "sum": self.lines["objective"]}, self.legend_at, 1)
+            self.legend = self.ax.legend(fontsize=LEGEND_FONT, loc=self.legend_at,
+                                         ncol=self.legend_columns)
+            self.legend = fit_legend(self.ax, self.legend, {}, self.legend_at, 1)
         self.fresh_headroom = headroom_under(self.ax, self.legend, self.fresh_headroom)
         if self.data["epoch"].size:
             self.refit()
@@ -142,7 +145,7 @@ class NormCurve(_Curves):
 
     def __init__(self, history, ax=None, epochs=None):
         super().__init__(history, ax, epochs)
-        label(self.ax, "weight norm (biases out)", "epoch", "‖W‖₂ = √(Σ w²)")
+        label(self.ax, "‖W‖, biases out", "epoch", "‖W‖₂ = √(Σ w²)")
 
     def styles(self):
         return {"weight_norm": ("weight norm", line_style("norm"))}

@@ -168,7 +168,7 @@ class Panels:
         for name in ("penalty", "objective"):
             curves.lines[name].set_visible(False)
             curves.lines[name].set_label("_hidden")
-        curves.ax.set_title("data loss (no penalty term)")
+        curves.ax.set_title("data loss")
         curves.legend.remove()
         curves.legend = fit_legend(curves.ax, curves.ax.legend(fontsize=LEGEND_FONT,
                                                                loc=curves.legend_at, ncol=1),

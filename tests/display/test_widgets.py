@@ -214,7 +214,7 @@ def test_a_live_histogram_axis_fits_the_weights_not_the_empty_start():
     dash.run()
     for ax, counts in zip(dash.panels.artists["weights"].axes, dash.frame().counts):
         assert counts.max() <= ax.get_ylim()[1] < 0.5 * counts.sum()
-    assert dash.panels.artists["loss"].ax.get_title() == "data loss (no penalty term)"
+    assert dash.panels.artists["loss"].ax.get_title() == "data loss"
 
 
 def test_the_loss_axis_fits_the_data_losses_not_an_early_penalty():
