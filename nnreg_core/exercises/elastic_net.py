@@ -5,8 +5,9 @@ as ``α·r·Σ|w| + (α·(1 − r)/2)·Σw²`` with ``r = l1_ratio``. So ``λ1 =
 ``λ2 = α·(1 − r)``, and back: ``α = λ1 + λ2``, ``r = λ1 / (λ1 + λ2)``. Each ``check_…``
 function prints and returns ``"Correct: …"`` or what to look at (see :mod:`.answers`); ``None``
 asks for an answer. Besides the conversion, two exercises whose answers the notebook does not
-print: the largest learning rate for which the proximal iterate settles, ``2 / (L + λ2)``, and
-one proximal-gradient step written by the learner.
+print: the largest learning rate for which the proximal iterate settles when the L2 part is
+written in CS231n's form ``λ2·Σw²`` (no 1/2), ``2 / (L + 2·λ2)``, and one proximal-gradient
+step written by the learner.
 """
 import numpy as np
 
@@ -64,53 +65,57 @@ def check_elastic_net_strengths(answer, alpha, l1_ratio):
     return say(judge(pair, (l1, l2), correct, slips, otherwise))
 
 
-def largest_stable_lr(curvature, alpha, l1_ratio):
-    """``2 / (L + λ2)`` with ``λ2 = α·(1 − r)``: below it a proximal-gradient iterate settles.
+def largest_stable_lr(curvature, cs231n_l2):
+    """``2 / (L + 2·λ2)`` for an L2 part written ``λ2·Σw²`` (CS231n, no 1/2).
 
-    The step ``w <- S_{lr·λ1}(w − lr·(∇L(w) + λ2·w))`` contracts along every direction only
-    when ``|1 − lr·h| < 1`` for each curvature ``h <= L + λ2`` of the smooth part; L1 adds no
+    Below it a proximal-gradient iterate settles. The penalty ``λ2·Σw²`` has gradient
+    ``2·λ2·w`` and curvature ``2·λ2`` (the core's ``(λ2/2)·Σw²`` with twice the number). The
+    step ``w <- S_{lr·λ1}(w − lr·(∇L(w) + 2·λ2·w))`` contracts along every direction only when
+    ``|1 − lr·h| < 1`` for each curvature ``h <= L + 2·λ2`` of the smooth part; L1 adds no
     curvature (the soft threshold is a non-expansive map).
 
-    >>> round(largest_stable_lr(4.0, alpha=1.0, l1_ratio=0.5), 4)
-    0.4444
+    >>> round(largest_stable_lr(4.0, cs231n_l2=0.5), 4)
+    0.4
     """
-    return 2.0 / (curvature + alpha * (1.0 - l1_ratio))
+    return 2.0 / (curvature + 2.0 * cs231n_l2)
 
 
-def check_learning_rate_bound(answer, curvature, alpha, l1_ratio):
-    """Check the largest learning rate for which the elastic-net proximal iterate settles.
+def check_learning_rate_bound(answer, curvature, cs231n_l2=0.4):
+    """Check the largest learning rate for which the elastic-net proximal iterate settles
+    when the L2 part is written in CS231n's form ``λ2·Σw²`` (no 1/2).
 
     Args:
         answer: the learner's learning rate.
         curvature: L, the largest curvature (Hessian eigenvalue) of the data loss.
-        alpha, l1_ratio: scikit-learn's strength and mixing, ``λ1 = α·r``, ``λ2 = α·(1 − r)``.
+        cs231n_l2: λ2 in ``λ2·Σw²``.
 
-    >>> _ = check_learning_rate_bound(2 / 4.8, curvature=4.0, alpha=1.0, l1_ratio=0.2)
-    Correct: lr < 2 / (L + λ2) = 2 / (4 + 0.8) = 0.4167.
+    >>> _ = check_learning_rate_bound(2 / 4.8, curvature=4.0, cs231n_l2=0.4)
+    Correct: lr < 2 / (L + 2·λ2) = 2 / (4 + 0.8) = 0.4167: without the 1/2 the penalty's curvature is 2·λ2.
     """
     value, problem = read_number(answer, "the learning rate")
     if problem:
         return say(problem)
-    l2 = alpha * (1.0 - l1_ratio)
-    right = largest_stable_lr(curvature, alpha, l1_ratio)
+    l2 = cs231n_l2
+    right = largest_stable_lr(curvature, l2)
     slips = [
-        (2.0 / curvature, "You left out the L2 part: (λ2/2)·Σw² adds λ2 to every curvature of "
-                          "the smooth part, so the largest curvature is L + λ2."),
-        (1.0 / (curvature + l2), "1/(L + λ2) is the step that guarantees the objective goes "
-                                 "down at every step; the iterate still settles up to twice "
-                                 "that: where does |1 − lr·h| reach 1?"),
-        (2.0 / (curvature + alpha), "You added the whole α: only the L2 share α·(1 − r) is "
-                                    "curvature; the L1 part is handled by the soft threshold "
-                                    "and adds none."),
-        (2.0 / (curvature + alpha * l1_ratio), "You added the L1 share α·r: the curvature comes "
-                                               "from the L2 share, λ2 = α·(1 − r)."),
-        (2.0 / (curvature + 2 * l2), "The factor 2 is CS231n's λ2·Σw² (no 1/2). In the core "
-                                     "form (λ2/2)·Σw² the curvature of the penalty is λ2."),
+        (2.0 / (curvature + l2), "You added λ2 itself, as for the core's (λ2/2)·Σw². Written "
+                                 "λ2·Σw² (no 1/2), the penalty's gradient is 2·λ2·w, so its "
+                                 "curvature is 2·λ2."),
+        (2.0 / (curvature + l2 / 2), "You halved λ2 on the way to the core form; double it: "
+                                     "λ2·Σw² is the core's (λ/2)·Σw² with λ = 2·λ2."),
+        (2.0 / curvature, "You left out the L2 part: the penalty adds its curvature to every "
+                          "curvature of the data loss, so the largest is L plus the penalty's."),
+        (2.0 / (2 * l2), "You left out the data loss: its largest curvature L adds to the "
+                         "penalty's."),
+        (1.0 / (curvature + 2 * l2), "1/(L + 2·λ2) is the step that guarantees the objective "
+                                     "goes down at every step; the iterate still settles up to "
+                                     "twice that: where does |1 − lr·h| reach 1?"),
     ]
-    correct = (f"Correct: lr < 2 / (L + λ2) = 2 / ({curvature:.4g} + {l2:.4g}) = {right:.4g}.")
-    otherwise = (f"Not yet: {value:.4g} is not it. Along a direction of curvature h one step "
-                 "multiplies the error by (1 − lr·h); find the lr where that factor reaches −1 "
-                 "for the largest h.")
+    correct = (f"Correct: lr < 2 / (L + 2·λ2) = 2 / ({curvature:.4g} + {2 * l2:.4g}) = "
+               f"{right:.4g}: without the 1/2 the penalty's curvature is 2·λ2.")
+    otherwise = (f"Not yet: {value:.4g} is not it. Find the curvature of λ2·Σw² (differentiate "
+                 "it twice), add it to L, and find the lr at which one step's factor "
+                 "(1 − lr·h) reaches −1 for the largest h.")
     return say(judge(value, right, correct, slips, otherwise))
 
 

@@ -196,8 +196,7 @@ CHECKERS = [
     (noise.check_keras_sigma, {}, np.sqrt(0.02), 0.7),
     (noise.check_multiplicative_noise, dict(X=np.array([[1.0, 2.0]]), sigma=0.5),
      [0.25, 1.0], [1.0, 1.0]),
-    (elastic_net.check_learning_rate_bound, dict(curvature=4.0, alpha=1.0, l1_ratio=0.5),
-     2 / 4.5, 0.3),
+    (elastic_net.check_learning_rate_bound, dict(curvature=4.0, cs231n_l2=0.25), 2 / 4.5, 0.3),
     (elastic_net.check_prox_step, {}, lambda w, g, lr, l1, l2: soft_threshold(
         w - lr * (g + l2 * w), lr * l1), lambda w, g, lr, l1, l2: w),
     (max_norm.check_preactivation_bound, dict(c=3.0, fan_in=4), 6.0, 7.0),

@@ -89,20 +89,21 @@ def test_l1_keeps_fewer_of_a_group_than_elastic_net():
 
 
 def test_learning_rate_bound_separates_settling_from_cycling():
-    """Below 2/(L + λ2) the proximal iterate settles; just above it, it does not (reference step)."""
+    """Below 2/(L + 2·λ2) with λ2 in CS231n's λ2·Σw² (the core's L2(2·λ2)) the proximal iterate
+    settles; just above it, it does not (reference step)."""
     X, y, _ = make_correlated_groups(100, 1.0, np.random.default_rng(2))
     Xb = np.c_[X, np.ones(len(X))]
     L = np.linalg.eigvalsh(Xb.T @ Xb / len(X)).max()
-    alpha, ratio = 1.0, 0.2
-    bound = 2 / (L + alpha * (1 - ratio))
-    assert check_learning_rate_bound(bound, curvature=L, alpha=alpha, l1_ratio=ratio).startswith(
+    cs231n_l2, l1 = 0.4, 0.2
+    bound = 2 / (L + 2 * cs231n_l2)
+    assert check_learning_rate_bound(bound, curvature=L, cs231n_l2=cs231n_l2).startswith(
         "Correct")
     net = nc.MLP((X.shape[1], 1), loss="mse")
     zeros = {k: np.zeros_like(v) for k, v in net.init(np.random.default_rng(0)).items()}
     moved = []
     for lr in (0.95 * bound, 1.1 * bound):
         run = nc.Run(net, zeros, X, y, optimizer=nc.SGD(lr), backend="reference", rng=0,
-                     regularizers=[nc.ProximalL1(alpha * ratio), nc.L2(alpha * (1 - ratio))],
+                     regularizers=[nc.ProximalL1(l1), nc.L2(2 * cs231n_l2)],
                      epochs=1500, evaluate_every=1)
         weights = [r.weights["W1"].ravel() for r in run.run_all()[-2:]]
         moved.append(np.abs(weights[1] - weights[0]).max())
@@ -110,13 +111,22 @@ def test_learning_rate_bound_separates_settling_from_cycling():
 
 
 @pytest.mark.parametrize("answer, says", [
-    (None, "Replace None"), (0.5, "left out the L2"), (1 / 4.8, "twice"),
-    (2 / 5.0, "whole α"), (2 / 4.2, "L1 share"), (2 / 5.6, "CS231n"), (0.3, "Not yet"),
+    (None, "Replace None"), (2 / 4.4, "added λ2 itself"), (2 / 4.2, "halved λ2"),
+    (0.5, "left out the L2 part"), (2.5, "left out the data loss"), (1 / 4.8, "twice that"),
+    (0.3, "Not yet"), ("fast", "not a number"),
 ])
 def test_learning_rate_slips_are_named(answer, says):
-    message = check_learning_rate_bound(answer, curvature=4.0, alpha=1.0, l1_ratio=0.2)
+    message = check_learning_rate_bound(answer, curvature=4.0, cs231n_l2=0.4)
     assert not message.startswith("Correct")
     assert says in message
+
+
+def test_learning_rate_bound_right_answer_passes_and_names_the_factor_two():
+    message = check_learning_rate_bound(2 / 4.8, curvature=4.0, cs231n_l2=0.4)
+    assert message.startswith("Correct") and "2·λ2" in message
+    assert check_learning_rate_bound(2 / 5.0, curvature=4.0, cs231n_l2=0.5).startswith("Correct")
+    assert not check_learning_rate_bound(2 / 4.8, curvature=4.0, cs231n_l2=0.5).startswith(
+        "Correct")
 
 
 def core_step(w, grad, lr, l1, l2):
