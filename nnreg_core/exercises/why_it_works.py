@@ -53,31 +53,52 @@ def check_l1_landing(answer, X, y):
     return say(judge(value, right, correct, slips, otherwise, rtol=5e-3))
 
 
-def check_prior_sigma(answer, lam, sigma_noise, n):
-    """Which prior standard deviation makes the MAP estimate the ridge solution at ``lam``?
+def check_prior_sigma(answer, sklearn_alpha, sigma_noise, n):
+    """Which prior standard deviation makes the MAP estimate scikit-learn's
+    ``Ridge(alpha=sklearn_alpha, fit_intercept=False)`` solution on ``n`` samples?
 
-    In the series' mean form ``λ = σ²_noise/(n·σ²_prior)``, so ``σ_prior = σ_noise/√(n·λ)``.
+    ``Ridge`` minimizes ``‖y − Xw‖² + alpha·‖w‖²``, a sum with no ½ on either term. Halved, it is
+    Bishop's sum form ``½‖y − Xw‖² + (λ/2)‖w‖²`` with ``λ = alpha = σ²_noise/σ²_prior``, so
+    ``σ_prior = σ_noise/√alpha``; ``n`` does not enter (in the series' mean form ``λ = alpha/n``
+    and ``σ²_prior = σ²_noise/(n·λ)``, the same number).
 
-    >>> _ = check_prior_sigma(0.5 / np.sqrt(5), lam=0.1, sigma_noise=0.5, n=50)
+    >>> _ = check_prior_sigma(0.5 / np.sqrt(5), sklearn_alpha=5.0, sigma_noise=0.5, n=50)
     ... # doctest: +ELLIPSIS
-    Correct: ...
+    Correct: σ_prior = 0.2236...
     """
     value, problem = read_number(answer, "σ_prior")
     if problem:
         return say(problem)
-    right = sigma_noise / np.sqrt(n * lam)
+    alpha = sklearn_alpha
+    right = sigma_noise / np.sqrt(alpha)
     slips = [
-        (sigma_noise / np.sqrt(lam), "That is the sum form's answer (Bishop's ½‖y − Xw‖²). "
-                                     "Our data loss is a mean, 1/(2n)·‖y − Xw‖²: n enters."),
+        (sigma_noise / np.sqrt(n * alpha), "You read alpha as our mean-form λ. Ridge's objective "
+                                           "is a sum, ‖y − Xw‖² + alpha·‖w‖²: divided by 2n it "
+                                           "is our form with λ = alpha/n."),
+        (sigma_noise / np.sqrt(alpha / n), "You converted alpha to our mean form (λ = alpha/n) "
+                                           "but then used the sum form's σ²_prior = "
+                                           "σ²_noise/λ; in the mean form it is "
+                                           "σ²_noise/(n·λ)."),
+        (sigma_noise / np.sqrt(alpha / 2), "You halved alpha. Ridge has no ½ on either term: "
+                                           "halving the whole objective gives ½‖y − Xw‖² + "
+                                           "(alpha/2)·‖w‖², Bishop's form with λ = alpha."),
+        (sigma_noise / np.sqrt(2 * alpha), "You doubled alpha. Ridge has no ½ on either term, "
+                                           "so the ½ cancels: λ = alpha in Bishop's sum form."),
         (right ** 2, "That is the prior's variance σ²_prior; the question asks for its "
                      "standard deviation."),
-        (sigma_noise ** 2 / (n * lam), "That is σ²_prior; take the square root."),
-        (np.sqrt(n * lam) / sigma_noise, "Upside down: a larger λ means a narrower prior, "
-                                         "σ_prior = σ_noise/√(nλ)."),
-        (sigma_noise * np.sqrt(n * lam), "Upside down: a larger λ means a narrower prior."),
+        (sigma_noise ** 2 / np.sqrt(alpha), "σ_noise enters squared only in the variance: "
+                                            "σ²_prior = σ²_noise/alpha, then take the square "
+                                            "root of both sides."),
+        (sigma_noise / alpha, "Take the square root of alpha too: σ²_prior = σ²_noise/alpha."),
+        (1 / np.sqrt(alpha), "σ_noise is missing: the data term of −log p is "
+                             "‖y − Xw‖²/(2σ²_noise)."),
+        (np.sqrt(alpha) / sigma_noise, "Upside down: a larger alpha means a narrower prior, "
+                                       "σ_prior = σ_noise/√alpha."),
     ]
-    correct = (f"Correct: σ_prior = {right:.4g}. A narrower prior (more belief that weights are "
-               "small) is a larger λ.")
-    otherwise = ("Not yet: write −log p(w | data) = ‖y − Xw‖²/(2σ²_noise) + ‖w‖²/(2σ²_prior), "
-                 "multiply by σ²_noise/n and read off λ/2.")
+    correct = (f"Correct: σ_prior = {right:.4g}. Ridge's alpha is Bishop's sum-form λ = "
+               f"σ²_noise/σ²_prior; in our mean form it is λ = alpha/n = {alpha / n:.4g}, "
+               "with the same prior.")
+    otherwise = (f"Not yet: {value:.4g} is not it. Write −log p(w | data) = "
+                 "‖y − Xw‖²/(2σ²_noise) + ‖w‖²/(2σ²_prior), multiply by 2σ²_noise and compare "
+                 "it with Ridge's ‖y − Xw‖² + alpha·‖w‖².")
     return say(judge(value, right, correct, slips, otherwise, rtol=2e-3))

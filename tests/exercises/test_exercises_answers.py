@@ -210,7 +210,8 @@ CHECKERS = [
     (augmentation.check_newly_inked, dict(draw=digits_draw(0)), 2, 40),
     (why_it_works.check_l1_landing, dict(zip(("X", "y"), two_weight_problem())),
      why_it_works.l1_landing_lambda(*two_weight_problem()), 0.3),
-    (why_it_works.check_prior_sigma, dict(lam=0.1, sigma_noise=0.5, n=50), 0.5 / np.sqrt(5), 1.0),
+    (why_it_works.check_prior_sigma, dict(sklearn_alpha=5.0, sigma_noise=0.5, n=50),
+     0.5 / np.sqrt(5), 1.0),
     (side_by_side.check_standard_error, dict(accuracy=0.9, n_test=900), 0.01, 0.05),
 ]
 NAMES = [row[0].__name__ for row in CHECKERS]

@@ -31,17 +31,23 @@ def test_landing_slips_are_named(answer, hint):
     assert hint in message and not message.startswith("Correct")
 
 
-def test_the_prior_answer_is_the_one_whose_map_is_ridge():
-    sigma = 0.5 / np.sqrt(50 * 0.1)
-    assert check_prior_sigma(sigma, 0.1, 0.5, 50).startswith("Correct")
-    np.testing.assert_allclose(priors.gaussian_posterior(X, y, 0.5, sigma)[0],
-                               linear.ridge(X, y, 0.1), atol=1e-12)
+def test_the_prior_answer_is_the_one_whose_map_is_sklearn_ridge():
+    from sklearn.linear_model import Ridge
+
+    sigma = 0.5 / np.sqrt(5)
+    assert check_prior_sigma(sigma, sklearn_alpha=5.0, sigma_noise=0.5, n=N).startswith("Correct")
+    ridge = Ridge(alpha=5.0, fit_intercept=False).fit(X, y).coef_
+    np.testing.assert_allclose(priors.gaussian_posterior(X, y, 0.5, sigma)[0], ridge, atol=1e-10)
+    np.testing.assert_allclose(linear.ridge(X, y, 5.0 / N), ridge, atol=1e-10)
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (0.5 / np.sqrt(0.1), "sum form"), (0.05, "variance"), (np.sqrt(5) / 0.5, "Upside down"),
-    (1.0, "Not yet"), (None, "Replace None"),
+    (0.5 / np.sqrt(50 * 5), "mean-form λ"), (0.5 / np.sqrt(0.1), "σ²_noise/(n·λ)"),
+    (0.5 / np.sqrt(2.5), "halved alpha"), (0.5 / np.sqrt(10), "doubled alpha"),
+    (0.05, "variance"), (0.25 / np.sqrt(5), "squared only"), (0.1, "square root of alpha"),
+    (1 / np.sqrt(5), "σ_noise is missing"), (np.sqrt(5) / 0.5, "Upside down"),
+    (1.0, "Not yet"), (None, "Replace None"), ("wide", "not a number"),
 ])
 def test_prior_slips_are_named(answer, hint):
-    message = check_prior_sigma(answer, 0.1, 0.5, 50)
+    message = check_prior_sigma(answer, sklearn_alpha=5.0, sigma_noise=0.5, n=50)
     assert hint in message and not message.startswith("Correct")
