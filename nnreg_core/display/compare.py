@@ -8,6 +8,7 @@ from matplotlib import pyplot as plt
 
 from .dashboard import Dashboard, close_widgets
 from .layout import owned_by, register_for_cell
+from .panels import PANEL_LAYOUT
 
 FIGSIZE = (8.0, 7.0)
 """Each side's figure in inches: 576 × 504 px at 72 dpi. Two fit side by side from about
@@ -152,7 +153,7 @@ class Comparison:
     def static_figure(self):
         """Both sides' current state on one pyplot Figure, left and right."""
         width, height = self.left.figure.get_size_inches()
-        fig = plt.figure(figsize=(2 * width, height), dpi=100)
+        fig = plt.figure(figsize=(2 * width, height), dpi=100, layout=PANEL_LAYOUT)
         for sub, dash in zip(fig.subfigures(1, 2), (self.left, self.right)):
             dash.draw_on(sub)
         return fig

@@ -31,7 +31,7 @@ from .controls import make_buttons, make_controls
 from .player import Coalescer, Player
 from .figure import LiveFigure
 from .layout import button_row, control_rows, register_for_cell
-from .panels import Panels, check_panels, path_limits, zero_penalty_reason
+from .panels import PANEL_LAYOUT, Panels, check_panels, path_limits, zero_penalty_reason
 from .record import Recording
 from .setup import (MODES, OWN_DATA, Settings, build_run, check_hidden, load_dataset,
                     own_dataset)
@@ -208,7 +208,7 @@ class Dashboard:
 
     def static_figure(self):
         """The current state drawn on a new pyplot Figure (show it with ``plt.show()``)."""
-        fig = plt.figure(figsize=self.figure.get_size_inches(), dpi=100)
+        fig = plt.figure(figsize=self.figure.get_size_inches(), dpi=100, layout=PANEL_LAYOUT)
         self.draw_on(fig)
         return fig
 

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from .blit import Blitter
 from .controls import live_canvas
+from .panels import PANEL_LAYOUT
 
 DPI = 72
 
@@ -21,7 +22,7 @@ class LiveFigure:
     """
 
     def __init__(self, figsize, panels, whole_frames=False):
-        self.figure = Figure(figsize=figsize, dpi=DPI)
+        self.figure = Figure(figsize=figsize, dpi=DPI, layout=PANEL_LAYOUT)
         self.canvas = live_canvas(self.figure)
         self.blitter = None if self.canvas is None else Blitter(self.canvas, panels)
         self.output = W.Output() if self.canvas is None else None

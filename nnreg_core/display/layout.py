@@ -16,10 +16,12 @@ NEAR_FIGURE = ("strength",)
 
 def control_rows(dash):
     """``(near the figure, below it)``: the controls ``dash`` shows, in order."""
+    knobs = KNOB_CONTROLS.get(dash.settings.regularizer, ())
     names = list(dash.shown)
-    if "strength" in names:
+    if "strength" in names:       # the regularizer's knobs right under it, each once
+        names = [n for n in names if n not in knobs]
         at = names.index("strength") + 1
-        names[at:at] = KNOB_CONTROLS.get(dash.settings.regularizer, ())
+        names[at:at] = knobs
     near = [n for n in names if n in NEAR_FIGURE or n in KNOB_CONTROLS.get(
         dash.settings.regularizer, ())]
     rest = [n for n in names if n not in near and n != "mid_run"]

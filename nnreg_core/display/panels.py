@@ -66,6 +66,12 @@ def bottom_panels(panels, dataset):
     return chosen
 
 
+PANEL_LAYOUT = "none"
+"""The layout engine of every figure the panels are drawn on: none. The panels place their axes
+themselves (:func:`row_grid`); a constrained layout (which ``plt.style.use(style.RC)`` turns on
+for every new figure) would stretch both rows over the whole height, one on top of the other."""
+
+
 def row_grid(fig, n, top, bottom, ratios=None, margin=0.95, gap=1.0):
     """A one-row grid of ``n`` axes with room for labels fixed in inches, not fractions, so
     that fonts fit whether the figure is full width or half of a side-by-side comparison."""

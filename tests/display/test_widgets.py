@@ -217,6 +217,29 @@ def test_a_live_histogram_axis_fits_the_weights_not_the_empty_start():
     assert dash.panels.artists["loss"].ax.get_title() == "data loss"
 
 
+def test_a_knob_asked_for_among_the_controls_is_shown_once():
+    dash = widgets.Dashboard(regularizer="elastic_net", controls=("strength", "l1_ratio", "lr"),
+                             **SMALL)
+    shown = list(dash.near.children) + list(dash.rest.children)
+    assert shown.count(dash.controls["l1_ratio"]) == 1
+    noisy = widgets.Dashboard(regularizer="noise", controls=("strength", "where"), **SMALL)
+    assert list(noisy.near.children).count(noisy.controls["where"]) == 1
+
+
+def test_the_projector_style_does_not_stack_the_panel_rows():
+    """Notebooks 05-08 call ``plt.style.use(style.RC)``, which turns on constrained layout for
+    every new figure; the dashboard's live and static figures keep their two rows apart."""
+    from nnreg_core.display import style
+    with plt.style.context(style.RC):
+        dash = widgets.Dashboard(regularizer="l2", **SMALL)
+        static = dash.static_figure()
+    for fig in (dash.figure, static):
+        assert fig.get_layout_engine() is None
+        histograms, curves = fig.axes[0].get_position(), fig.axes[-1].get_position()
+        assert histograms.y0 > curves.y1, "the weights row sits above the curves row"
+    plt.close(static)
+
+
 def test_the_loss_axis_fits_the_data_losses_not_an_early_penalty():
     dash = widgets.Dashboard(regularizer="l2", strength=1.0, **SMALL)
     top = dash.panels.artists["loss"].ax.get_ylim()[1]
