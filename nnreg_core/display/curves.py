@@ -146,6 +146,8 @@ class NormCurve(_Curves):
     def __init__(self, history, ax=None, epochs=None):
         super().__init__(history, ax, epochs)
         label(self.ax, "‖W‖, biases out", "epoch", "‖W‖₂ = √(Σ w²)")
+        self.legend.remove()      # one line, named by the title: a legend would only cover it
+        self.legend = None
 
     def styles(self):
         return {"weight_norm": ("weight norm", line_style("norm"))}

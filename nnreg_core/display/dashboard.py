@@ -116,8 +116,13 @@ class Dashboard:
         self.player = Player(self._frame, self._finish)
         near, rest = control_rows(self)
         self.near, self.rest = W.VBox(near), W.VBox(rest)
-        self.ui = W.VBox([self.near, button_row(self), self.message, self.view.widget,
-                          self.rest], layout=W.Layout(max_width="100%"))
+        # The figure comes last in the page's order and is shown above the rest rows (CSS
+        # order): ipympl's canvas keeps the keyboard focus once Tab reaches it, so every
+        # control must come before it.
+        self.ui = W.VBox([self.near, button_row(self), self.message, self.rest,
+                          self.view.widget], layout=W.Layout(max_width="100%"))
+        self.view.widget.layout.order = "1"
+        self.rest.layout.order = "2"
         self.ui.add_class("nnreg-dashboard")
         self._wire()
         self._rebuild()
@@ -325,7 +330,7 @@ class Dashboard:
         self._set_epoch_options()
         self._new_panels()
         self._progress(self.settings.epochs, self.settings.epochs)  # full, however it got here
-        self._status(f"{len(recording)} strengths trained · cache "
+        self._status(f"{len(recording)} strength{'s' if len(recording) != 1 else ''} trained · cache "
                      f"{recording.nbytes / 2 ** 20:.1f} MB")
         if self.on_install is not None:
             self.on_install()

@@ -245,7 +245,7 @@ def show_counts(histograms, frame):
         counts, zeros, outside = frame.counts[i], frame.zeros[i], frame.outside[i]
         step.set_data(values=counts)
         text.set_text(form.format(zeros, int(counts.sum()))
-                      + (f"\n{outside} off the axis, in the end bars" if outside else ""))
+                      + (f"\n{outside} past the axis ends" if outside else ""))
         histograms._fit_y(ax, counts, histograms.fixed_ymax[i])
     histograms.counts, histograms.zeros, histograms.outside = (list(frame.counts),
                                                                list(frame.zeros),

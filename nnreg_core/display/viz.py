@@ -126,7 +126,7 @@ class WeightHistograms:
             zeros = int(np.sum(w == 0))
             outside = int(np.count_nonzero((w < self.edges[0]) | (w > self.edges[-1])))
             text.set_text(form.format(zeros, w.size)
-                          + (f"\n{outside} off the axis, in the end bars" if outside else ""))
+                          + (f"\n{outside} past the axis ends" if outside else ""))
             self._fit_y(ax_, counts, ymax)
             self.counts.append(counts)
             self.zeros.append(zeros)

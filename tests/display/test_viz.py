@@ -62,11 +62,11 @@ def test_exact_zeros_are_counted_and_shown():
 
 def test_weights_outside_the_bins_land_in_the_edge_bins_and_are_said_to():
     hist = viz.weight_histograms(np.array([0.1, -0.2]), bins=np.linspace(-1, 1, 5))
-    assert hist.outside == [0] and "off the axis" not in hist.zero_texts[0].get_text()
+    assert hist.outside == [0] and "past the axis" not in hist.zero_texts[0].get_text()
     hist.update(np.array([5.0, -7.0, 0.1]))
     assert hist.counts[0].tolist() == [1, 0, 1, 1]
     assert hist.outside == [2]
-    assert hist.zero_texts[0].get_text().endswith("\n2 off the axis, in the end bars")
+    assert hist.zero_texts[0].get_text().endswith("\n2 past the axis ends")
 
 
 def test_histograms_refuse_bad_bins_and_axes():
