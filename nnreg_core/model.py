@@ -24,9 +24,11 @@ import numpy as np
 from .activations import (ACTIVATIONS, sigmoid, activate, activate_in_place,  # noqa: F401
                           activation_grad, softmax_in_place, swap_last, times_activation_grad)
 
-from .validate import generator, numeric_array, whole_number
+from .validate import float_dtype, generator, numeric_array, whole_number
 
 LOSSES = ("mse", "binary_ce", "softmax_ce")
+#: The widest layer :func:`check_sizes` accepts (a 10**5 × 10**5 layer is 80 GB already).
+MAX_WIDTH = 100_000
 
 
 class MLP:
@@ -70,7 +72,7 @@ class MLP:
         array gets a leading model axis and the K models start from the same weights, so that
         they differ only by what is done to them.
         """
-        rng, params = generator(rng), {}
+        rng, params, dtype = generator(rng), {}, float_dtype(dtype)
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             r = np.sqrt(6.0 / (fan_in + fan_out))
             params[f"W{i}"] = rng.uniform(-r, r, size=(fan_in, fan_out)).astype(dtype)
@@ -319,13 +321,15 @@ def check_sizes(sizes):
     >>> check_sizes([2, 8.0, 1])
     (2, 8, 1)
     """
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+    if (isinstance(sizes, (str, bytes, dict)) or not hasattr(sizes, "__len__")
+            or not hasattr(sizes, "__getitem__")):  # a set has no order
         raise TypeError(f"sizes must be a tuple of layer widths, e.g. (2, 16, 1); got "
                         f"{sizes!r}.")
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output width, e.g. "
                          f"(2, 16, 1); got {tuple(sizes)!r}.")
-    return tuple(whole_number(s, f"sizes[{i}] (layer width)") for i, s in enumerate(sizes))
+    return tuple(whole_number(s, f"sizes[{i}] (layer width)", most=MAX_WIDTH)
+                 for i, s in enumerate(sizes))
 
 
 def select_model(params, k):

@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 __all__ = ["whole_number", "real_number", "flag", "numeric_array", "generator",
-           "decay_factor", "per_model_count"]
+           "float_dtype", "number_list", "decay_factor", "per_model_count"]
 
 
 def whole_number(value, name, least=1, most=None):
@@ -105,6 +105,36 @@ def generator(rng, name="rng"):
         raise TypeError(f"{name} must be a seed (a whole number >= 0) or "
                         f"np.random.default_rng(seed), got {rng!r}.")
     return np.random.default_rng(whole_number(rng, name, least=0))
+
+
+def float_dtype(value, name="dtype"):
+    """``value`` as ``np.dtype(np.float64)`` or ``np.dtype(np.float32)``, the two precisions a run
+    trains in; integer weights would all round to 0, float16 or complex ones are not trained.
+
+    >>> float_dtype("float32")
+    dtype('float32')
+    """
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        raise TypeError(f"{name} must be np.float64 or np.float32, got {value!r}.") from None
+    if dtype not in (np.float64, np.float32):
+        raise ValueError(f"{name} must be np.float64 or np.float32, got {dtype}; a run trains "
+                         "in one of these two.")
+    return dtype
+
+
+def number_list(value, name):
+    """``value`` as a 1-D float array of at least one number (a list of strengths to try).
+
+    >>> number_list([0.0, 1e-3], "strengths")
+    array([0.   , 0.001])
+    """
+    array = numeric_array(value, name)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must be a list of at least one number, e.g. [0.0, 1e-3, 1e-2]; "
+                         f"got {value!r}.")
+    return array.astype(float)
 
 
 def decay_factor(lr, wd):

@@ -17,6 +17,7 @@ almost always blank border pixel becomes tens of standard deviations large.
 import numpy as np
 
 from .base import Regularizer, Strength, format_strength, per_model
+from ..validate import numeric_array, whole_number
 
 
 def transform(images, dy, dx, theta, fill=0.0):
@@ -88,9 +89,17 @@ class Augment(Regularizer):
     def __init__(self, shift=1.0, degrees=10.0, image_shape=(8, 8), mean=0.0, scale=1.0):
         super().__init__()
         self.shift, self.degrees = shift, degrees
-        self.image_shape = tuple(int(s) for s in image_shape)
-        self.mean = np.asarray(mean, dtype=float)
-        self.scale = np.asarray(scale, dtype=float)
+        wanted = f"(height, width), e.g. (8, 8) for the digits; got {image_shape!r}."
+        if isinstance(image_shape, (str, bytes)) or np.ndim(image_shape) != 1:
+            raise TypeError(f"Augment image_shape must be {wanted}")
+        if len(image_shape) != 2:
+            raise ValueError(f"Augment image_shape must be two numbers, {wanted}")
+        self.image_shape = tuple(whole_number(s, "Augment image_shape") for s in image_shape)
+        self.mean = numeric_array(mean, "Augment mean").astype(float)
+        if not np.all(np.isfinite(self.mean)):
+            raise ValueError("Augment mean must be finite (the training images' pixel means, "
+                             "0 for standardized images); it holds NaN or infinite values.")
+        self.scale = numeric_array(scale, "Augment scale").astype(float)
         if np.any(self.scale <= 0) or not np.all(np.isfinite(self.scale)):
             raise ValueError("Augment scale must be positive and finite (the training images' "
                              "pixel standard deviations, 1 for constant pixels).")

@@ -47,8 +47,11 @@ def check_strength(value, name, *, positive=False, upper=None, upper_inclusive=T
     if positive and np.any(arr <= 0):
         raise ValueError(f"{name} must be > 0, got {shown}.")
     if np.any(arr < 0):
-        raise ValueError(f"{name} must be >= 0, got {shown}; a strength of 0 turns the "
-                         "regularizer off.")
+        # a regularizer's strength (no upper bound, per model allowed) is off at 0; a bounded
+        # setting such as a momentum coefficient or an l1 ratio is not
+        off = ("; a strength of 0 turns the regularizer off" if upper is None and not scalar
+               else "")
+        raise ValueError(f"{name} must be >= 0, got {shown}{off}.")
     if upper is not None:
         too_big = arr > upper if upper_inclusive else arr >= upper
         if np.any(too_big):

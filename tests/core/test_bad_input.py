@@ -6,6 +6,7 @@ import pytest
 
 import nnreg_core as nc
 from nnreg_core import catalog
+from nnreg_core.regularizers.augment import Augment
 from nnreg_core.validate import decay_factor, generator, per_model_count, whole_number
 
 from test_errors import make_run, setup  # noqa: F401 (setup is a fixture)
@@ -232,3 +233,58 @@ def test_per_model_l2_blames_the_strength_of_the_models_that_diverged():
 def test_a_huge_learning_rate_is_still_blamed_on_the_learning_rate():
     message = diverge([nc.L2(0.01)], nc.SGD(8.0))
     assert "Lower the learning rate (now 8)" in message and "L2 strength" not in message
+
+
+# ------------------------------------------------------------------ found by probing the API
+# Each of these was accepted with a wrong result (a set's widths sorted, int weights all 0,
+# a 1-D image shape, a NaN pixel mean) or failed with a NumPy/Python message, or blamed a
+# regularizer for an optimizer's setting.
+PROBED = {
+    "MLP({2, 4, 1})": (lambda s: nc.MLP({2, 4, 1}), TypeError,
+                       "sizes must be a tuple of layer widths"),
+    "MLP((2, 10**12, 1))": (lambda s: nc.MLP((2, 10**12, 1)), ValueError,
+                            r"sizes\[1\] \(layer width\) must be a whole number in 1…100000"),
+    "init(dtype=int32)": (lambda s: s[0].init(0, dtype=np.int32), ValueError,
+                          "dtype must be np.float64 or np.float32, got int32"),
+    "init(dtype=float16)": (lambda s: s[0].init(0, dtype="float16"), ValueError,
+                            "dtype must be np.float64 or np.float32, got float16"),
+    "init(dtype=complex)": (lambda s: s[0].init(0, dtype=complex), ValueError,
+                            "dtype must be np.float64 or np.float32"),
+    "init(dtype='abc')": (lambda s: s[0].init(0, dtype="abc"), TypeError,
+                          "dtype must be np.float64 or np.float32, got 'abc'"),
+    "Adam(beta1=-0.1)": (lambda s: nc.Adam(1e-3, beta1=-0.1), ValueError,
+                         r"Adam beta1 must be >= 0, got -0.1\.$"),
+    "Momentum(beta=-0.1)": (lambda s: nc.Momentum(0.1, beta=-0.1), ValueError,
+                            r"Momentum beta must be >= 0, got -0.1\.$"),
+    "l1_ratio=-0.5": (lambda s: nc.ElasticNet.from_alpha_l1_ratio(0.1, -0.5), ValueError,
+                      r"l1_ratio must be >= 0, got -0.5\.$"),
+    "Augment(image_shape=(8,))": (lambda s: Augment(image_shape=(8,)), ValueError,
+                                  r"Augment image_shape must be two numbers, \(height, width\)"),
+    "Augment(image_shape='88')": (lambda s: Augment(image_shape="88"), TypeError,
+                                  r"Augment image_shape must be \(height, width\)"),
+    "Augment(image_shape=(8.5, 8))": (lambda s: Augment(image_shape=(8.5, 8)), ValueError,
+                                      "Augment image_shape must be a whole number >= 1, got 8.5"),
+    "Augment(image_shape=(0, 8))": (lambda s: Augment(image_shape=(0, 8)), ValueError,
+                                    "Augment image_shape must be a whole number >= 1, got 0"),
+    "Augment(mean=nan)": (lambda s: Augment(mean=float("nan")), ValueError,
+                          "Augment mean must be finite"),
+    "Augment(mean='0')": (lambda s: Augment(mean="0"), TypeError,
+                          "Augment mean must be a number or an array"),
+}
+
+
+@pytest.mark.parametrize("case", PROBED)
+def test_probed_bad_input_gets_a_clear_error(setup, case):
+    make, error, message = PROBED[case]
+    with pytest.raises(error, match=message):
+        make(setup)
+
+
+def test_valid_dtypes_sizes_and_image_shapes_still_work(setup):
+    net = setup[0]
+    assert net.init(0, dtype=None)["W1"].dtype == np.float64
+    assert net.init(0, dtype="float32")["W1"].dtype == np.float32
+    assert nc.MLP(np.array([2, 4, 1])).sizes == (2, 4, 1)
+    assert Augment(image_shape=np.array([8, 8]), mean=np.zeros(64)).image_shape == (8, 8)
+    with pytest.raises(ValueError, match="a strength of 0 turns the regularizer off"):
+        nc.L2(-1.0)
