@@ -19,6 +19,7 @@ import numpy as np
 from . import catalog
 from .optim import SGD
 from .steps import ByName, group, update
+from .validate import number_list, whole_number
 
 
 def fold_rows(n, k, rng):
@@ -29,8 +30,9 @@ def fold_rows(n, k, rng):
     >>> train.shape, held_out.shape, sorted(np.r_[train[0], held_out[0]].tolist())
     ((3, 4), (3, 2), [0, 1, 2, 3, 4, 5])
     """
-    if int(k) != k or k < 2:
-        raise ValueError(f"k (folds) must be a whole number >= 2, got {k!r}.")
+    k = whole_number(k, "k (folds)", least=2)
+    if k > n:
+        raise ValueError(f"k={k} folds need at least k samples, got {n}; use k <= {n}.")
     if n % k:
         raise ValueError(f"k={k} folds need a number of samples divisible by k, got {n}; "
                          f"use {n - n % k} samples or another k.")
@@ -79,11 +81,12 @@ def train_on_rows(model, params, X_rows, T_rows, optimizer, regularizers, epochs
     inputs_noise = [p for p in groups["forward"] if p.where == "input"]
     groups["forward"] = [p for p in groups["forward"] if p.where != "input"]
     groups["batch"] = groups["batch"] + [InputsAsBatch(p) for p in inputs_noise]
-    rng, space = np.random.default_rng(seed), RowsSpace(params)
+    epochs, batch_size = whole_number(epochs, "epochs"), whole_number(batch_size, "batch_size")
+    rng, space = np.random.default_rng(whole_number(seed, "seed", least=0)), RowsSpace(params)
     opt_state = optimizer.init(params)
     m = X_rows.shape[1]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for _ in range(int(epochs)):
+        for _ in range(epochs):
             order = rng.permutation(m)
             for start in range(0, m, batch_size):
                 rows = order[start:start + batch_size]
@@ -167,6 +170,7 @@ def fit_draws(model, draws, name, strengths, *, lr=0.2, epochs=100, batch_size=2
     (from ``model.init(np.random.default_rng(draw.seed))``). Returns the parameters, with a
     model axis of one model per draw; score them with :func:`scores` and :func:`rows_of`."""
     X, T = rows_of(model, draws, "train")
+    batch_size = whole_number(batch_size, "batch_size")
     params = _stack_inits(model, [d.seed for d in draws], 1)
     regularizers = _make(name, np.asarray(strengths, dtype=float),
                          _knobs_per_draw(name, draws, knobs), 1, lr)
@@ -215,7 +219,8 @@ def _cross_validate(model, data, name, strengths, knobs_per_set, k, lr, epochs, 
     if model.loss == "mse":
         raise ValueError("cross-validation here chooses by accuracy: give a classifier "
                          "(loss 'binary_ce' or 'softmax_ce').")
-    strengths = np.asarray(strengths, dtype=float)
+    strengths = number_list(strengths, "strengths")
+    seed, batch_size = whole_number(seed, "seed", least=0), whole_number(batch_size, "batch_size")
     n_strengths = len(strengths)
     train_rows, held_rows = [], []
     for X, T, set_seed in data:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .data import DIGITS_SCALE_FLOOR, column_scale, load_digits
+from .validate import whole_number
 
 
 @dataclass
@@ -40,11 +41,9 @@ def digits_draw(seed, n_train=100, n_val=500, n_test=1000):
     ((10, 64), (5, 64), (64,))
     """
     X, y = load_digits()
-    sizes = {"n_train": n_train, "n_val": n_val, "n_test": n_test}
-    for name, n in sizes.items():
-        least = 0 if name == "n_val" else 1
-        if int(n) != n or n < least:
-            raise ValueError(f"{name} must be a whole number >= {least}, got {n!r}.")
+    seed = whole_number(seed, "seed", least=0)
+    n_train, n_test = whole_number(n_train, "n_train"), whole_number(n_test, "n_test")
+    n_val = whole_number(n_val, "n_val", least=0)
     if n_train + n_val + n_test > len(X):
         raise ValueError(f"digits has {len(X)} images; n_train + n_val + n_test = "
                          f"{n_train + n_val + n_test} is too many.")

@@ -22,6 +22,7 @@ True
 import numpy as np
 
 from .train import Run
+from .validate import number_list
 
 #: The fields of the final report a :class:`Sweep` keeps, plus ``largest_weight`` (max |w|).
 FIELDS = ("train_loss", "test_loss", "gap", "penalty", "train_accuracy", "test_accuracy",
@@ -207,7 +208,11 @@ def sweep(net, data, make_regularizer, strengths, *, optimizer, epochs, seeds=(0
             :func:`train`; the run's shuffling seed is the draw's first seed.
         seeds: ``(R,)`` seeds of the initial weights.
     """
-    strengths, seeds = np.atleast_1d(np.asarray(strengths, float)), list(seeds)
+    if make_regularizer is not None and not callable(make_regularizer):
+        raise TypeError(f"make_regularizer must be a function of the strengths such as nc.L2 "
+                        f"(or None), got {make_regularizer!r}.")
+    strengths, seeds = number_list(strengths if np.ndim(strengths) else [strengths],
+                                    "strengths"), list(seeds)
     draws = list(data) if isinstance(data, (list, tuple)) else [data] * len(seeds)
     if len(draws) != len(seeds) or not seeds:
         raise ValueError(f"give one data set per seed: {len(draws)} data sets for {len(seeds)} "

@@ -11,6 +11,7 @@ import numpy as np
 
 from .cv import _knobs_per_draw, _make, _stack_inits, rows_of, scores, train_on_rows
 from .optim import SGD
+from .validate import number_list, whole_number
 
 
 @dataclass
@@ -38,8 +39,15 @@ def validation_sweep(model, draws, name, strengths, *, lr=0.2, epochs=100, batch
     shuffled by ``np.random.default_rng(seed)``. Augmentation moves each draw's raw pixels.
     Returns a :class:`Sweep`.
     """
-    strengths = np.asarray(strengths, dtype=float)
+    strengths, draws = number_list(strengths, "strengths"), list(draws)
+    if not draws:
+        raise ValueError("draws is empty; give at least one, e.g. [digits_draw(0)].")
+    for j, draw in enumerate(draws):
+        if len(draw.X_val) == 0:
+            raise ValueError(f"draws[{j}] has no validation images (n_val=0), so no strength "
+                             "can be chosen; draw it with n_val >= 1.")
     n_draws, n_strengths = len(draws), len(strengths)
+    batch_size = whole_number(batch_size, "batch_size")
     X, T = rows_of(model, draws, "train")
     params = _stack_inits(model, [d.seed for d in draws], n_strengths)
     regularizers = _make(name, np.tile(strengths, n_draws), _knobs_per_draw(name, draws, knobs),

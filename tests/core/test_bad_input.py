@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import nnreg_core as nc
-from nnreg_core import catalog
+from nnreg_core import catalog, cv, draws, experiments, holdout
 from nnreg_core.regularizers.augment import Augment
 from nnreg_core.validate import decay_factor, generator, per_model_count, whole_number
 
@@ -288,3 +288,72 @@ def test_valid_dtypes_sizes_and_image_shapes_still_work(setup):
     assert Augment(image_shape=np.array([8, 8]), mean=np.zeros(64)).image_shape == (8, 8)
     with pytest.raises(ValueError, match="a strength of 0 turns the regularizer off"):
         nc.L2(-1.0)
+
+
+# Runners over strengths, folds and draws: an empty strength list died inside L2, k=None or a
+# NaN size inside int(), a fractional epoch count trained int(2.5) epochs, a draw without
+# validation images chose a strength from NaN accuracies.
+def cv_call(setup, **changes):
+    net, _, data = setup
+    args = {"strengths": [0.01], "k": 4, "epochs": 1, **changes}
+    return cv.cross_validate(net, data.X_train[:40], data.y_train[:40], "l2", **args)
+
+
+def draw():
+    return draws.digits_draw(0, n_train=20, n_val=10, n_test=10)
+
+
+def sweep_call(draw_list, **changes):
+    net = nc.MLP((64, 4, 10), loss="softmax_ce")
+    return holdout.validation_sweep(net, draw_list, "l2", **{"strengths": [0.01], "epochs": 1,
+                                                             **changes})
+
+
+RUNNERS = {
+    "cv strengths=[]": (lambda s: cv_call(s, strengths=[]), ValueError,
+                        "strengths must be a list of at least one number"),
+    "cv strengths=0.01": (lambda s: cv_call(s, strengths=0.01), ValueError,
+                          "strengths must be a list of at least one number"),
+    "cv k=None": (lambda s: cv_call(s, k=None), TypeError, r"k \(folds\) must be a whole number"),
+    "cv k > n": (lambda s: cv_call(s, k=80), ValueError, "k=80 folds need at least k samples"),
+    "cv epochs=0": (lambda s: cv_call(s, epochs=0), ValueError, "epochs must be a whole number"),
+    "cv batch_size=0": (lambda s: cv_call(s, batch_size=0), ValueError,
+                        "batch_size must be a whole number >= 1"),
+    "cv seed='a'": (lambda s: cv_call(s, seed="a"), TypeError, "seed must be a whole number"),
+    "holdout strengths=[]": (lambda s: sweep_call([draw()], strengths=[]), ValueError,
+                             "strengths must be a list of at least one number"),
+    "holdout draws=[]": (lambda s: sweep_call([]), ValueError, "draws is empty"),
+    "holdout epochs=2.5": (lambda s: sweep_call([draw()], epochs=2.5), ValueError,
+                           "epochs must be a whole number >= 1, got 2.5"),
+    "holdout n_val=0": (lambda s: sweep_call([draws.digits_draw(0, 20, 0, 10)]), ValueError,
+                        r"draws\[0\] has no validation images"),
+    "sweep strengths=[]": (lambda s: experiments.sweep(s[0], s[2], nc.L2, [],
+                                                       optimizer=nc.SGD(0.1), epochs=1),
+                           ValueError, r"strengths must be a list of at least one number.*got \[\]"),
+    "sweep make_regularizer='l2'": (lambda s: experiments.sweep(s[0], s[2], "l2", [0.01],
+                                                                optimizer=nc.SGD(0.1), epochs=1),
+                                    TypeError, "make_regularizer must be a function"),
+    "digits_draw(n_train=nan)": (lambda s: draws.digits_draw(0, n_train=float("nan")),
+                                 ValueError, "n_train must be a whole number >= 1, got nan"),
+    "digits_draw(n_train=None)": (lambda s: draws.digits_draw(0, n_train=None), TypeError,
+                                  "n_train must be a whole number"),
+    "digits_draw(n_train=True)": (lambda s: draws.digits_draw(0, n_train=True), TypeError,
+                                  "n_train must be a whole number"),
+    "digits_draw(seed=-1)": (lambda s: draws.digits_draw(-1), ValueError,
+                             "seed must be a whole number >= 0"),
+    "digits_draw(seed='a')": (lambda s: draws.digits_draw("a"), TypeError,
+                              "seed must be a whole number"),
+}
+
+
+@pytest.mark.parametrize("case", RUNNERS)
+def test_runners_refuse_bad_input_clearly(setup, case):
+    make, error, message = RUNNERS[case]
+    with pytest.raises(error, match=message):
+        make(setup)
+
+
+def test_runners_still_take_whole_floats_and_one_strength(setup):
+    assert draws.digits_draw(0, n_train=20.0, n_val=5, n_test=5).X_train.shape == (20, 64)
+    result = experiments.sweep(setup[0], setup[2], nc.L2, 0.01, optimizer=nc.SGD(0.1), epochs=1)
+    assert result.field("test_loss").shape == (1, 1)
