@@ -101,6 +101,9 @@ class Comparison:
 
     def _make_sides(self, left, right, dataset, panels, controls, figsize, shared):
         for side, own in (("left", left), ("right", right)):
+            if own is not None and not isinstance(own, dict):
+                raise ValueError(f"{side} must be a dict of Dashboard settings such as "
+                                 f"dict(regularizer='l1', strength=1e-3), got {own!r}.")
             own = dict(own or {})
             clash = sorted(set(own) & {"dataset", "seed", "X", "y"})
             if clash:

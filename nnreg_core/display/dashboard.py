@@ -25,6 +25,7 @@ import numpy as np
 from matplotlib import pyplot as plt
 
 from .. import catalog
+from ..validate import real_number, whole_number
 from . import events, sliders, state
 from .build import PathBuild
 from .controls import make_buttons, make_controls
@@ -54,6 +55,17 @@ def constructor_defaults():
     defaults = {n: p.default for n, p in signature(Dashboard.__init__).parameters.items()}
     defaults["knobs"] = {}
     return {k: tuple(v) if isinstance(v, list) else v for k, v in defaults.items()}
+
+
+def check_figsize(figsize):
+    """``figsize`` as ``(width, height)`` in inches, each a number > 0."""
+    if isinstance(figsize, (str, bytes)) or np.ndim(figsize) != 1 or len(figsize) != 2:
+        raise ValueError(f"figsize must be (width, height) in inches, e.g. {FIGSIZE}; got "
+                         f"{figsize!r}.")
+    size = tuple(real_number(v, "figsize", least=0) for v in figsize)
+    if min(size) == 0:
+        raise ValueError(f"figsize must be (width, height) in inches, each > 0; got {figsize!r}.")
+    return size
 
 
 class Dashboard:
@@ -98,9 +110,12 @@ class Dashboard:
         if title_lines not in (None, 1, 2):
             raise ValueError(f"title_lines must be 1, 2 or None (fit), got {title_lines!r}.")
         self.mode, self.panel_names, self.shown = mode, check_panels(panels), controls
-        self.title_lines, self.frame_epochs = title_lines, int(frame_epochs)
+        self.title_lines = title_lines
+        self.frame_epochs = whole_number(frame_epochs, "frame_epochs")
+        figsize = check_figsize(figsize)
         self.own, refused = self._own_data(X, y, seed)
-        self.settings = Settings(regularizer, strength, dict(knobs or {}),
+        knobs = dict(knobs) if isinstance(knobs, dict) else {} if knobs is None else knobs
+        self.settings = Settings(regularizer, strength, knobs,
                                  OWN_DATA if self.own else dataset, check_hidden(hidden), lr,
                                  epochs, batch_size, seed, n_train).check()
         self.recording = self.build = self.live = self.panels = None
@@ -291,6 +306,10 @@ class Dashboard:
         """``(dataset or None, refusal or None)``: unusable arrays become a message."""
         if X is None and y is None:
             return None, None
+        if X is None or y is None:
+            return None, ValueError(f"your arrays were not used: give both X and y "
+                                    f"(Dashboard(X=..., y=...)); {'y' if y is None else 'X'} "
+                                    "is missing.")
         try:
             return own_dataset(X, y, seed=seed), None
         except ValueError as err:

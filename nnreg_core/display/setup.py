@@ -38,6 +38,9 @@ class Settings:
 
     def check(self):
         """Raise a ValueError naming the bad setting; return self when all are usable."""
+        if not isinstance(self.knobs, dict):
+            raise ValueError(f"knobs must be a dict such as {{'l1_ratio': 0.5}}, got "
+                             f"{self.knobs!r}.")
         catalog.make(self.regularizer, self.strength, lr=self.lr, **self.knobs)
         if self.dataset not in TASKS and self.dataset != OWN_DATA:
             raise ValueError(f"unknown data set {self.dataset!r}; choose one of "
@@ -50,9 +53,6 @@ class Settings:
                 raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}.")
         if not (isinstance(self.lr, Real) and np.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"lr (the learning rate) must be a number > 0, got {self.lr!r}.")
-        if not isinstance(self.knobs, dict):
-            raise ValueError(f"knobs must be a dict such as {{'l1_ratio': 0.5}}, got "
-                             f"{self.knobs!r}.")
         return self
 
     def changed(self, **changes):

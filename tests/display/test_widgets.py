@@ -274,6 +274,30 @@ def test_constructor_refuses_bad_arguments(kwargs, words):
         widgets.Dashboard(**kwargs)
 
 
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(knobs=[1]), ValueError, r"knobs must be a dict such as \{'l1_ratio': 0.5\}, got \[1\]"),
+    (dict(frame_epochs=0), ValueError, "frame_epochs must be a whole number >= 1, got 0"),
+    (dict(frame_epochs="x"), TypeError, "frame_epochs must be a whole number, got 'x'"),
+    (dict(figsize="big"), ValueError, r"figsize must be \(width, height\) in inches"),
+    (dict(figsize=(0, 4)), ValueError, r"figsize must be \(width, height\) in inches, each > 0"),
+])
+def test_constructor_refuses_knobs_frames_and_sizes_it_cannot_use(kwargs, error, words):
+    """These failed inside dict() or int() or matplotlib ('Invalid unit'), or were taken
+    (0 epochs per live frame)."""
+    with pytest.raises(error, match=words):
+        widgets.Dashboard(**kwargs)
+
+
+def test_x_without_y_is_refused_in_the_widget_naming_what_is_missing():
+    dash = widgets.Dashboard(X=np.zeros((20, 2)), epochs=2, n_train=40, hidden=(4,))
+    assert "give both X and y" in dash.message.value and "y is missing" in dash.message.value
+
+
+def test_a_comparison_side_that_is_not_a_dict_is_named():
+    with pytest.raises(ValueError, match="left must be a dict of Dashboard settings"):
+        widgets.Comparison(left="l2")
+
+
 def test_unusual_hidden_sizes_work_and_show_in_the_menu():
     dash = widgets.Dashboard(hidden=(3, 3), epochs=10, n_train=40)
     assert dash.controls["hidden"].value == "3-3" and dash.summary()["n_weights"] == 6 + 9 + 3
