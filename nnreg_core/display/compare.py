@@ -8,6 +8,7 @@ from matplotlib import pyplot as plt
 
 from .dashboard import Dashboard, close_widgets
 from .layout import owned_by, register_for_cell
+from .figure import DPI
 from .panels import PANEL_LAYOUT
 
 FIGSIZE = (8.0, 7.0)
@@ -154,10 +155,11 @@ class Comparison:
         return {"left": self.left.summary(), "right": self.right.summary()}
 
     def static_figure(self):
-        """Both sides' current state on one pyplot Figure, left and right."""
+        """Both sides' current state on one pyplot Figure, left on top of right: at the live
+        figures' size, side by side they would be too wide for a 1280 px screen's notebook."""
         width, height = self.left.figure.get_size_inches()
-        fig = plt.figure(figsize=(2 * width, height), dpi=100, layout=PANEL_LAYOUT)
-        for sub, dash in zip(fig.subfigures(1, 2), (self.left, self.right)):
+        fig = plt.figure(figsize=(width, 2 * height), dpi=DPI, layout=PANEL_LAYOUT)
+        for sub, dash in zip(fig.subfigures(2, 1), (self.left, self.right)):
             dash.draw_on(sub)
         return fig
 

@@ -30,7 +30,7 @@ from . import events, sliders, state
 from .build import PathBuild
 from .controls import make_buttons, make_controls
 from .player import Coalescer, Player
-from .figure import LiveFigure
+from .figure import DPI, LiveFigure
 from .layout import button_row, control_rows, register_for_cell
 from .panels import PANEL_LAYOUT, Panels, check_panels, path_limits, zero_penalty_reason
 from .record import Recording
@@ -228,7 +228,7 @@ class Dashboard:
 
     def static_figure(self):
         """The current state drawn on a new pyplot Figure (show it with ``plt.show()``)."""
-        fig = plt.figure(figsize=self.figure.get_size_inches(), dpi=100, layout=PANEL_LAYOUT)
+        fig = plt.figure(figsize=self.figure.get_size_inches(), dpi=DPI, layout=PANEL_LAYOUT)
         self.draw_on(fig)
         return fig
 

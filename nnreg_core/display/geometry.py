@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .. import early_stopping, linear
-from .style import label, new_axes
+from .style import LEGEND_FONT, label, new_axes
 
 STYLE = {"l2": dict(color="#0072B2", ls="-", marker="o", name="L2"),
          "l1": dict(color="#D55E00", ls="--", marker="D", name="L1"),
@@ -67,7 +67,7 @@ class GeometryPicture:
         ax.axhline(0, color="0.3", lw=0.8)
         ax.axvline(0, color="0.3", lw=0.8)
         ax.set_aspect("equal")
-        ax.legend(fontsize=12, loc="upper left", framealpha=0.9)
+        ax.legend(fontsize=LEGEND_FONT, loc="upper left", framealpha=0.9)
         self.lam = None
 
     def _contours(self, w_star):

@@ -390,6 +390,21 @@ def test_many_changes_reuse_one_figure_and_leak_none():
     assert len(dash.panels.artists["boundary"].ax.images) == 1
 
 
+def test_static_figures_fit_the_notebook_output_at_1280_px():
+    """A dashboard's static figure is the live figure's size at 72 dpi; a comparison's puts
+    the sides one above the other, since side by side they are twice too wide."""
+    import io
+
+    from PIL import Image
+    from nnreg_core.display import style
+    comp = widgets.Comparison(left=dict(regularizer="l1"), right=dict(regularizer="l2"), **SMALL)
+    for fig in (comp.left.static_figure(), comp.static_figure()):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        assert Image.open(buffer).size[0] <= style.OUTPUT_WIDTH_PX
+        plt.close(fig)
+
+
 def test_static_figure_draws_the_current_state():
     dash = widgets.Dashboard(**SMALL)
     fig = dash.static_figure()
