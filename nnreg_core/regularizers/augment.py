@@ -48,16 +48,16 @@ def transform(images, dy, dx, theta, fill=0.0):
     # a border of ``fill`` one pixel wide: every corner outside the image reads it (clipped)
     padded = np.full(lead + (h + 2, w + 2), fill, dtype=float)
     padded[..., 1:-1, 1:-1] = images
-    flat = padded.reshape(-1, (h + 2) * (w + 2))
+    r0, c0 = r0.astype(np.intp), c0.astype(np.intp)
     rows0, rows1 = (np.clip(r, -1, h) + 1 for r in (r0, r0 + 1))
     cols0, cols1 = (np.clip(c, -1, w) + 1 for c in (c0, c0 + 1))
     width = w + 2
-    index = np.concatenate([rows0 * width + cols0, rows0 * width + cols1,
-                            rows1 * width + cols0, rows1 * width + cols1], axis=-1)
-    index = np.broadcast_to(index, lead + (4 * h * w,)).reshape(len(flat), -1)
-    v = np.take_along_axis(flat, index.astype(np.intp), axis=1).reshape(lead + (4, h * w))
-    out = ((1 - fr) * ((1 - fc) * v[..., 0, :] + fc * v[..., 1, :])
-           + fr * ((1 - fc) * v[..., 2, :] + fc * v[..., 3, :]))
+    start = (np.arange(padded[..., 0, 0].size) * (h + 2) * width).reshape(lead + (1,))
+    flat = padded.reshape(-1)
+    v = [flat[start + r * width + c] for r, c in ((rows0, cols0), (rows0, cols1),
+                                                  (rows1, cols0), (rows1, cols1))]
+    out = ((1 - fr) * ((1 - fc) * v[0] + fc * v[1])
+           + fr * ((1 - fc) * v[2] + fc * v[3]))
     return out.reshape(images.shape).astype(images.dtype, copy=False)
 
 
