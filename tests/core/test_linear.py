@@ -105,3 +105,25 @@ def test_early_stopping_stops_being_l2_when_eta_h_is_large():
     assert es.gap(X, y, lr, 1) > 0.5
     diverging = 2.1 / h.max()
     assert es.gap(X, y, diverging, 50) > 10
+
+
+def test_the_exact_solve_on_the_support_agrees_with_coordinate_descent_run_to_the_end(
+        monkeypatch):
+    """Near-copies of an input: the solve on the zeros and signs that coordinate descent found
+    equals coordinate descent left to run to its tolerance (polishing switched off)."""
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((60, 3))
+    X = np.repeat(z, 4, axis=1) + 0.05 * rng.standard_normal((60, 12))
+    y = z @ np.array([1.0, -0.5, 0.0]) + 0.1 * rng.standard_normal(60)
+    polished = [linear.elastic_net(X, y, l1, l2) for l1, l2 in ((0.002, 0.0), (0.01, 0.01))]
+    monkeypatch.setattr(linear, "POLISH_BELOW", 0.0)
+    plain = [linear.elastic_net(X, y, l1, l2) for l1, l2 in ((0.002, 0.0), (0.01, 0.01))]
+    for a, b in zip(polished, plain):
+        np.testing.assert_allclose(a, b, atol=1e-10)
+        assert np.array_equal(a == 0, b == 0)
+
+
+def test_a_support_with_a_wrong_sign_or_a_missing_input_is_refused():
+    gram, corr = np.eye(2), np.array([3.0, 0.5])
+    assert linear.on_support(gram, corr, np.array([-1.0, 0.0]), 1.0, 0.0) is None
+    assert linear.on_support(gram, np.array([3.0, 2.0]), np.array([1.0, 0.0]), 1.0, 0.0) is None
