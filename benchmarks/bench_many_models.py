@@ -88,7 +88,7 @@ def main():
     args = parser.parse_args()
     with limit_threads(args.threads):
         ds, net, lams = setting(args.models)
-        cores = nc.parallel.usable_cores()
+        cores = parallel.usable_cores()
         processes.start(cores - 1)
         peaks = {}
         for dtype in (np.float64, np.float32):
