@@ -191,3 +191,16 @@ def kernel_execute(page, code, timeout_ms=60_000):
     }""", code)
     wait_for_idle_kernel(page, timeout_ms)
     assert reply["status"] == "ok", f"the kernel raised {reply['error']} running {code!r}"
+
+
+def canvas_png(figure):
+    """The pixels ipympl drew into ``figure``'s canvas, as PNG bytes, read from the canvas itself.
+
+    A screenshot resamples the canvas wherever the page places it at a fractional pixel (a
+    paragraph above it of another height is enough); the canvas's own buffer does not.
+    """
+    from base64 import b64decode
+
+    url = figure.locator("canvas").first.evaluate("(canvas) => canvas.toDataURL('image/png')")
+    return b64decode(url.split(",", 1)[1])
+

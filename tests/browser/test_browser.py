@@ -103,21 +103,23 @@ def assert_figure_shows_kernel_render(page, server, figure, shot, artifacts, var
                                       timeout_s=KERNEL_FRAME_TIMEOUT_S):
     """The browser's ``figure`` comes to show the kernel's render of ``variable`` now.
 
-    ``shot`` is the settled screenshot taken before; on a busy machine the last frame can still
-    be on its way (encoded, sent, decoded), so the figure is shot again until it matches or
-    ``timeout_s`` has passed. A smeared frame never heals and still fails. Saves
-    ``kernel_frame.png``, ``browser_frame.png`` and ``browser_vs_kernel.png`` (differences in
-    red) in ``artifacts``.
+    ``shot`` is the settled screenshot taken before (kept as an artifact). The comparison reads
+    the canvas's own pixels (:func:`page.canvas_png`), which a fractional position on the page
+    does not blur. On a busy machine the last frame can still be on its way (encoded, sent,
+    decoded), so the canvas is read again until it matches or ``timeout_s`` has passed; a
+    smeared frame never heals and still fails. Saves ``kernel_frame.png``,
+    ``browser_frame.png`` (the canvas) and ``browser_vs_kernel.png`` (differences in red).
     """
     kernel_png = server.root_dir / "kernel_frame.png"
     browser.kernel_execute(page, SAVE_KERNEL_FRAME.format(figure=variable, path=kernel_png.name))
     kernel = kernel_png.read_bytes()
     (artifacts / "kernel_frame.png").write_bytes(kernel)
     deadline = time.monotonic() + timeout_s
+    shot = browser.canvas_png(figure)
     unlike = screenshots.aligned_changed_fraction(kernel, shot)
     while unlike > MAX_UNLIKE_KERNEL_FRACTION and time.monotonic() < deadline:
         time.sleep(0.25)
-        shot = figure.screenshot()
+        shot = browser.canvas_png(figure)
         unlike = screenshots.aligned_changed_fraction(kernel, shot)
     (artifacts / "browser_frame.png").write_bytes(shot)
     screenshots.save_difference(kernel, shot, artifacts / "browser_vs_kernel.png")
