@@ -169,13 +169,6 @@ BAD = {
 }
 
 
-@pytest.mark.parametrize("case", BAD)
-def test_bad_input_gets_a_clear_error(setup, case):
-    make, error, message = BAD[case]
-    with pytest.raises(error, match=message):
-        make(setup)
-
-
 def test_the_good_setup_trains(setup):
     """Control for the table above: only the one changed argument is wrong."""
     assert len(run(setup)) == 2
@@ -273,13 +266,6 @@ PROBED = {
 }
 
 
-@pytest.mark.parametrize("case", PROBED)
-def test_probed_bad_input_gets_a_clear_error(setup, case):
-    make, error, message = PROBED[case]
-    with pytest.raises(error, match=message):
-        make(setup)
-
-
 def test_valid_dtypes_sizes_and_image_shapes_still_work(setup):
     net = setup[0]
     assert net.init(0, dtype=None)["W1"].dtype == np.float64
@@ -346,14 +332,18 @@ RUNNERS = {
 }
 
 
-@pytest.mark.parametrize("case", RUNNERS)
-def test_runners_refuse_bad_input_clearly(setup, case):
-    make, error, message = RUNNERS[case]
-    with pytest.raises(error, match=message):
-        make(setup)
-
-
 def test_runners_still_take_whole_floats_and_one_strength(setup):
     assert draws.digits_draw(0, n_train=20.0, n_val=5, n_test=5).X_train.shape == (20, 64)
     result = experiments.sweep(setup[0], setup[2], nc.L2, 0.01, optimizer=nc.SGD(0.1), epochs=1)
     assert result.field("test_loss").shape == (1, 1)
+
+
+ALL_BAD = {**BAD, **PROBED, **RUNNERS}
+"""Every bad input above: ``{case: (make(setup), the error's type, a pattern of its message)}``."""
+
+
+@pytest.mark.parametrize("case", ALL_BAD)
+def test_bad_input_gets_a_clear_error(setup, case):
+    make, error, message = ALL_BAD[case]
+    with pytest.raises(error, match=message):
+        make(setup)
