@@ -97,15 +97,12 @@ class LossCurves(_Curves):
         short = "penalty = 0" if "= 0" in self.penalty_label else "penalty"
         self.legend = fit_legend(self.ax, self.legend, {short: self.lines["penalty"]},
                                  self.legend_at, self.legend_columns)
-        if not legend_fits(self.ax, self.legend):   # a narrow panel: the title says "data loss"
-            short_names = {"train": self.lines["train_loss"], "test": self.lines["test_loss"],
-                           "sum": self.lines["objective"]}
-            for text, line in short_names.items():
-                line.set_label(text)
-            self.legend.remove()
-            self.legend = self.ax.legend(fontsize=LEGEND_FONT, loc=self.legend_at,
-                                         ncol=self.legend_columns)
-            self.legend = fit_legend(self.ax, self.legend, {}, self.legend_at, 1)
+        # a narrow panel: short names (the title says "data loss"), two columns, else one
+        self.legend = fit_legend(self.ax, self.legend, {"train": self.lines["train_loss"],
+                                                        "test": self.lines["test_loss"],
+                                                        "sum": self.lines["objective"]},
+                                 self.legend_at, self.legend_columns)
+        self.legend = fit_legend(self.ax, self.legend, {}, self.legend_at, 1)
         self.fresh_headroom = headroom_under(self.ax, self.legend, self.fresh_headroom)
         if self.data["epoch"].size:
             self.refit()
