@@ -18,7 +18,7 @@ from .optim import Optimizer
 from .regularizers.base import strengths_of
 from .reports import EpochReport, History, divergence_advice, weight_summary
 from .steps import as_list, group
-from .validate import flag, generator, per_model_count, whole_number
+from .validate import flag, float_dtype, generator, per_model_count, whole_number
 
 __all__ = ["EpochReport", "History", "MAX_WEIGHT", "Run", "training_dtype"]
 
@@ -29,6 +29,14 @@ def training_dtype(params):
     """float32 if every parameter array is float32 (the opt-in), else float64."""
     single = all(np.asarray(p).dtype == np.float32 for p in params.values())
     return np.dtype(np.float32) if single else np.dtype(np.float64)
+
+
+def as_float64(value):
+    """A loss or accuracy as float64: a Python float for one model, else a ``(K,)`` array (None
+    stays None: a regression has no accuracy)."""
+    if value is None:
+        return None
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 
 
 class Run:
@@ -53,6 +61,9 @@ class Run:
             may be a validation split) has not improved for this many epochs and restore the
             best weights (one model only).
         evaluate_every: evaluate losses and weights every this many epochs (and at the end).
+        evaluate_dtype: the precision the loss and accuracy evaluations run in: None (the
+            training's), or ``np.float32`` for a display that only draws them (about 3x faster
+            on a large test set, exact to about 7 digits; training itself is unchanged).
         snapshots: keep a copy of the weights in each report (for histograms).
         backend: ``"auto"`` (the fastest path that gives the same updates) or ``"reference"``
             (always :class:`~nnreg_core.steps.ReferenceStep`, the step the notebooks' proofs
@@ -67,8 +78,8 @@ class Run:
 
     def __init__(self, model, params, X_train, y_train, X_test=None, y_test=None, *,
                  optimizer, regularizers=(), epochs=100, batch_size=None, rng=0,
-                 shuffle=True, patience=None, evaluate_every=1, snapshots=True,
-                 backend="auto", processes=False):
+                 shuffle=True, patience=None, evaluate_every=1, evaluate_dtype=None,
+                 snapshots=True, backend="auto", processes=False):
         if not hasattr(model, "check_params"):
             raise TypeError(f"model must be an nnreg_core MLP such as nc.MLP((2, 16, 1)), got "
                             f"{model!r}.")
@@ -105,6 +116,9 @@ class Run:
             raise ValueError("early stopping (patience) needs a test set and a single model.")
         self.patience = None if patience is None else whole_number(patience, "patience")
         self.evaluate_every = whole_number(evaluate_every, "evaluate_every")
+        self.evaluate_dtype = dtype if evaluate_dtype is None else float_dtype(
+            evaluate_dtype, "evaluate_dtype")
+        self._evaluation_data = {}
         self.snapshots = flag(snapshots, "snapshots")
         self.backend = backend
         self.workers = None
@@ -215,15 +229,30 @@ class Run:
     def _due(self):
         return self.epoch % self.evaluate_every == 0 or self.epoch == self.epochs
 
-    def _evaluate(self, X, T):
-        out, _ = self.model.forward(self.params, X)
-        return self.model.data_loss(out, T), self.model.accuracy(out, T)
+    def _evaluate(self, params, split):
+        """``(data loss, accuracy)`` of ``params`` on ``split`` ("train" or "test"), in
+        ``evaluate_dtype``."""
+        X, T = self._evaluation_split(split)
+        out, _ = self.model.forward(params, X)
+        return as_float64(self.model.data_loss(out, T)), as_float64(self.model.accuracy(out, T))
+
+    def _evaluation_split(self, split):
+        """``(X, T)`` of a split in ``evaluate_dtype`` (cast once)."""
+        X, T = (self.X_train, self.T_train) if split == "train" else (self.X_test, self.T_test)
+        if X.dtype == self.evaluate_dtype:
+            return X, T
+        cached = self._evaluation_data.get(split)
+        if cached is None or cached[0] is not X:
+            cached = self._evaluation_data[split] = (X, X.astype(self.evaluate_dtype),
+                                                     T.astype(self.evaluate_dtype))
+        return cached[1:]
 
     def _report(self):
-        train_loss, train_acc = self._evaluate(self.X_train, self.T_train)
+        params = {n: p.astype(self.evaluate_dtype, copy=False) for n, p in self.params.items()}
+        train_loss, train_acc = self._evaluate(params, "train")
         test_loss = test_acc = None
         if self.X_test is not None:
-            test_loss, test_acc = self._evaluate(self.X_test, self.T_test)
+            test_loss, test_acc = self._evaluate(params, "test")
         zero = 0.0 if self.n_models is None else np.zeros(self.n_models)
         penalty = sum((p.value(self.params) for p in self.groups["gradient"]), zero)
         norm, zeros, n_weights = weight_summary(self.params)

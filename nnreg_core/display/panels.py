@@ -13,7 +13,7 @@ from .curves import fit_legend
 from .maps import DecisionBoundary, RegressionFit
 from .setup import map_kind
 from .sliders import show
-from .style import COLORS, FONT, LEGEND_FONT, TITLE_FONT
+from .style import COLORS, FONT, LEGEND_FONT, TITLE_FONT, text_width
 
 PANELS = ("weights", "loss", "accuracy", "boundary", "norm")
 PENALTY_LABELS = {"l2": "penalty λ/2·Σw²", "l1": "penalty λ·Σ|w|",
@@ -250,12 +250,6 @@ def show_counts(histograms, frame):
     histograms.counts, histograms.zeros, histograms.outside = (list(frame.counts),
                                                                list(frame.zeros),
                                                                list(frame.outside))
-
-
-def text_width(text, fontsize, fig):
-    """Width in display pixels of ``text`` set at ``fontsize`` points in ``fig``."""
-    from matplotlib.textpath import TextPath
-    return TextPath((0, 0), text, size=fontsize).get_extents().width * fig.dpi / 72
 
 
 def finite_max(rows):

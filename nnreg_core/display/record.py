@@ -186,18 +186,28 @@ class Recording:
         return curves + counts + sum(m.nbytes for m in self.maps)
 
 
+def single(params):
+    """Parameters in float32: what a drawn map needs (bytes or 7 digits), about 3x faster."""
+    return {name: p.astype(np.float32, copy=False) for name, p in params.items()}
+
+
 def probabilities_probe(model, grid):
-    """``params -> (K, G, C) uint8``: class probabilities on ``grid`` as bytes (p·255)."""
+    """``params -> (K, G, C) uint8``: class probabilities on ``grid`` as bytes (p·255),
+    evaluated in float32."""
+    grid = grid.astype(np.float32)
+
     def probe(params):
-        out, _ = model.forward(params, grid)
+        out, _ = model.forward(single(params), grid)
         probs = np.concatenate([1 - out, out], axis=-1) if out.shape[-1] == 1 else out
         return np.round(np.clip(probs, 0, 1) * 255).astype(np.uint8)
     return probe
 
 
 def fit_probe(model, grid):
-    """``params -> (K, G) float32``: the network's output over ``grid``."""
+    """``params -> (K, G) float32``: the network's output over ``grid``, evaluated in float32."""
+    grid = grid.astype(np.float32)
+
     def probe(params):
-        out, _ = model.forward(params, grid)
+        out, _ = model.forward(single(params), grid)
         return out[..., 0].astype(np.float32)
     return probe

@@ -146,12 +146,13 @@ def load_dataset(settings, own=None):
 
 
 def build_run(settings, dataset, strength=None, n_models=None, snapshots=True,
-              evaluate_every=1):
+              evaluate_every=1, evaluate_dtype=None):
     """The network, its regularizers and a :class:`Run` for these settings.
 
     Args:
         strength: the strength, or one per model ``(K,)`` (default ``settings.strength``).
         n_models: K for a batched path; None for one model.
+        evaluate_every, evaluate_dtype: as for :class:`Run`.
 
     Returns:
         ``(net, regularizers, run)``; the initial weights come from ``settings.seed``.
@@ -163,7 +164,7 @@ def build_run(settings, dataset, strength=None, n_models=None, snapshots=True,
     run = Run(net, params, dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,
               optimizer=SGD(settings.lr), regularizers=regs, epochs=settings.epochs,
               batch_size=settings.batch_size, rng=settings.seed, snapshots=snapshots,
-              evaluate_every=evaluate_every)
+              evaluate_every=evaluate_every, evaluate_dtype=evaluate_dtype)
     return net, regs, run
 
 

@@ -66,6 +66,16 @@ CURVE_FIELDS = ("epoch", "train_loss", "test_loss", "penalty", "train_accuracy",
                 "test_accuracy", "weight_norm", "zeros")
 
 
+def text_width(text, fontsize, fig):
+    """Width in display pixels of ``text`` set at ``fontsize`` points in ``fig`` (from the
+    font's advance widths: a few hundred times faster than measuring the glyphs' outlines)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+    width, _, _ = text_to_path.get_text_width_height_descent(
+        text, FontProperties(size=fontsize), ismath="$" in text)
+    return width * fig.dpi / 72
+
+
 def new_axes(ax, figsize=(7.5, 5)):
     """``ax`` itself, or the axes of a new pyplot figure (shown by ``plt.show()``)."""
     if ax is not None:

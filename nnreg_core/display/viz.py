@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 
 from .curves import AccuracyCurves, LossCurves, NormCurve, accuracy_curves, loss_curves, norm_curve
 from .maps import DecisionBoundary, RegressionFit, decision_boundary, regression_fit
-from .style import COLORS, FONT, fitted_size, label, new_axes
+from .style import COLORS, FONT, fitted_size, label, new_axes, text_width
 
 __all__ = ["weight_histograms", "loss_curves", "accuracy_curves", "norm_curve",
            "decision_boundary", "regression_fit", "regularization_path", "fixed_bins",
@@ -168,10 +168,8 @@ def weight_histograms(weights, ax=None, bins=None, title=None, ymax=None):
 
 def zero_format(ax, n_weights):
     """``"exact zeros: {} / {}"``, on two lines where one would run past a narrow panel."""
-    from matplotlib.textpath import TextPath
     one_line = "exact zeros: {} / {}"
-    width = TextPath((0, 0), one_line.format(n_weights, n_weights),
-                     size=FONT - 1).get_extents().width * ax.figure.dpi / 72
+    width = text_width(one_line.format(n_weights, n_weights), FONT - 1, ax.figure)
     fits = width < 0.92 * ax.get_position().width * ax.figure.bbox.width
     return one_line if fits else "exact zeros:\n{} / {}"
 

@@ -87,8 +87,10 @@ def test_the_drawn_end_state_equals_a_run_of_that_strength_alone():
                  optimizer=nc.SGD(s.lr), regularizers=[nc.L2(1e-2)], epochs=s.epochs,
                  batch_size=s.batch_size, rng=s.seed, snapshots=False)
     alone = run.run_all()[-1]
-    assert dash.summary()["test_loss"] == pytest.approx(alone.test_loss, rel=1e-9)
+    # trained in float64 like the run alone; its curves are evaluated in float32 (7 digits)
     assert dash.summary()["weight_norm"] == pytest.approx(alone.weight_norm, rel=1e-9)
+    assert dash.summary()["test_loss"] == pytest.approx(alone.test_loss, rel=1e-6)
+    assert dash.summary()["test_loss"] != alone.test_loss
 
 
 def test_the_epoch_slider_scrubs_the_recorded_training():
