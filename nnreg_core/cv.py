@@ -178,6 +178,46 @@ def fit_draws(model, draws, name, strengths, *, lr=0.2, epochs=100, batch_size=2
                          min(batch_size, X.shape[1]), seed)
 
 
+@dataclass
+class Choice:
+    """One regularizer's cross-validated choice on each draw: ``curves`` (one
+    :class:`CVCurve` per draw; None for a grid of one strength, which leaves nothing to
+    choose), ``chosen`` ``(D,)`` the strengths kept, ``params`` the models trained with them on
+    all of each draw's training images (model axis: one per draw)."""
+
+    curves: list
+    chosen: np.ndarray
+    params: dict
+
+
+def choose_and_fit(model, draws, grids, *, k=4, lr=0.2, epochs=100, batch_size=20, seed=0,
+                   workers=None):
+    """For every regularizer of ``grids`` (``{name: strengths}``): :func:`cross_validate_draws`
+    over its strengths, then :func:`fit_draws` with each draw's chosen strength.
+
+    The regularizers are independent (each call seeds its own streams from ``seed``), so they
+    run on ``workers`` threads at once (default: the usable cores) with the same bits as one
+    after another. Returns ``{name: Choice}`` in the order of ``grids``.
+    """
+    from .fast.threads import executor, usable_cores
+    training = dict(lr=lr, epochs=epochs, batch_size=batch_size, seed=seed)
+
+    def choose(name):
+        strengths = number_list(grids[name], f"grids[{name!r}]")
+        curves = None
+        chosen = np.full(len(draws), strengths[0])
+        if len(strengths) > 1:
+            curves = cross_validate_draws(model, draws, name, strengths, k=k, **training)
+            chosen = np.array([curve.chosen for curve in curves])
+        return Choice(curves, chosen, fit_draws(model, draws, name, chosen, **training))
+
+    workers = usable_cores() if workers is None else whole_number(workers, "workers")
+    names = list(grids)
+    if workers == 1:
+        return {name: choose(name) for name in names}
+    return dict(zip(names, executor(workers).map(choose, names)))
+
+
 def rows_of(model, draws, part):
     """``(X (D, n, d), T (D, n, outputs))``: every draw's ``part`` (``"train"``, ``"val"`` or
     ``"test"``) stacked on the model axis."""

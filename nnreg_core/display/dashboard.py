@@ -359,7 +359,11 @@ class Dashboard:
         the same as another dashboard's."""
         if limits != self.limits:
             self.limits = limits
-            self._new_panels()
+            if self.panels is None or self.live is not None:
+                self._new_panels()
+            else:
+                self.panels.apply_limits(limits)
+                self._redraw()
 
     def _new_panels(self):
         limits = self.limits if self.live is None else {

@@ -36,11 +36,18 @@ class LiveFigure:
         """Whether panels should mark their changing artists animated (a blitting canvas)."""
         return self.blitter is not None
 
+    @property
+    def viewed(self):
+        """Whether a browser's view of the canvas is up (it has sent ipympl's "initialized").
+        Until then a frame would be rendered for nobody (under nbclient, nbval or a Run All
+        whose views start after the cells): the view's first request renders the state then."""
+        return self.canvas is not None and not self.canvas.syncing_data_url
+
     def flush(self):
-        """Send the current state: a blit (or a full render when limits changed) once shown;
-        before that the browser's first draw renders everything."""
+        """Send the current state to a view: a blit (or a full render when limits changed);
+        before a view is up, nothing (its first draw renders everything)."""
         if self.blitter is not None:
-            if self.displayed:
+            if self.displayed and self.viewed:
                 self.blitter.update()
             return
         with self.output:

@@ -180,6 +180,19 @@ class Panels:
                                                                loc=curves.legend_at, ncol=1),
                                    {}, curves.legend_at, 1)
 
+    def apply_limits(self, limits):
+        """Fix the axes to new ``limits`` (as the constructor's) in place, without rebuilding
+        the panels; missing entries leave an axis as it is."""
+        self.limits = dict(limits)
+        histograms = self.artists.get("weights")
+        if histograms is not None and limits.get("counts") is not None:
+            histograms.fixed_ymax = histograms._per_axes(limits["counts"], len(histograms.axes))
+            for ax, top in zip(histograms.axes, histograms.fixed_ymax):
+                ax.set_ylim(0, top)
+        for name in ("loss", "norm"):
+            if name in self.artists:
+                self._fix(self.artists[name], limits.get(name))
+
     @staticmethod
     def _fix(curves, top):
         """Fix the y range to ``0…top`` (a whole path's), so redraws keep the background."""

@@ -98,3 +98,22 @@ def test_regression_is_refused():
     with pytest.raises(ValueError, match="classifier"):
         cv.cross_validate(nc.MLP((64, 4, 1)), DRAW.X_train, DRAW.X_train[:, 0], "l2", [0.1],
                           k=2, epochs=1)
+
+
+def test_choosing_on_threads_equals_each_regularizer_one_after_another_bit_for_bit():
+    draws = [digits_draw(s, n_train=40, n_val=5, n_test=5) for s in (1, 2)]
+    grids = {"none": [0.0], "l2": [0.0, 0.1], "noise": [0.3, 1.0], "augment": [0.5, 1.0]}
+    training = dict(lr=0.2, epochs=3, batch_size=10, seed=3)
+    together = cv.choose_and_fit(NET, draws, grids, k=2, workers=2, **training)
+    assert list(together) == list(grids)
+    assert together["none"].curves is None                  # one strength: nothing to choose
+    np.testing.assert_array_equal(together["none"].chosen, [0.0, 0.0])
+    for name, strengths in list(grids.items())[1:]:
+        curves = cv.cross_validate_draws(NET, draws, name, strengths, k=2, **training)
+        chosen = np.array([curve.chosen for curve in curves])
+        np.testing.assert_array_equal(together[name].chosen, chosen)
+        for a, b in zip(together[name].curves, curves):
+            np.testing.assert_array_equal(a.loss, b.loss)
+        params = cv.fit_draws(NET, draws, name, chosen, **training)
+        for p in params:
+            np.testing.assert_array_equal(together[name].params[p], params[p])

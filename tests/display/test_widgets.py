@@ -505,10 +505,26 @@ def test_moving_the_strength_or_the_epoch_never_rerenders_the_axes():
 def test_a_frame_drawn_before_any_view_keeps_a_data_url_the_browser_can_load():
     dash = widgets.Dashboard(**SMALL)
     dash._repr_mimebundle_()
-    dash.figure.canvas.draw()
-    dash.controls["strength"].value = 0.05         # a frame before a view says "initialized"
+    dash.figure.canvas.draw()                      # a frame before a view says "initialized"
     assert dash.canvas.syncing_data_url
     assert dash.canvas._data_url.startswith("data:image/png;base64,iVBOR")
+
+
+def test_no_frame_is_rendered_before_a_view_and_the_views_first_draw_shows_the_state():
+    dash = widgets.Dashboard(**SMALL)
+    dash._repr_mimebundle_()
+    sent = []
+    dash.canvas.send_binary = sent.append
+    dash.controls["strength"].value = 0.05
+    dash.controls["epoch"].value = 10
+    assert sent == [] and dash.blitter.full_draws == dash.blitter.blits == 0
+    dash.canvas._handle_message(dash.canvas, {"type": "initialized"}, [])
+    dash.canvas._handle_message(dash.canvas, {"type": "refresh"}, [])
+    dash.figure.canvas.draw()                      # what the view's refresh asks for
+    assert sent and dash.blitter.full_draws >= 1
+    assert "0.05" in dash.panels.title.get_text() and dash.summary()["epoch"] == 10
+    dash.controls["strength"].value = 0.1          # the view is up: frames are sent again
+    assert dash.blitter.blits == 1
 
 
 def test_making_a_dashboard_leaves_pyplot_on_the_notebook_backend():
@@ -589,6 +605,21 @@ def test_strength_frames_are_diffs_and_skipped_ones_are_repaired_once_the_slider
 
     modes, damaged, repaired = asyncio.run(scrub())
     assert "diff" in modes and damaged > 0 and repaired == 0.0
+
+
+def test_shared_limits_set_in_place_draw_as_panels_built_with_them():
+    comp = widgets.Comparison(left=dict(regularizer="none"),
+                              right=dict(regularizer="l2", strength=0.3), **SMALL)
+    comp.run()
+    for dash in (comp.left, comp.right):
+        panels = dash.panels
+        shown(dash)
+        in_place = rendered(dash)
+        dash._new_panels()                          # built afresh with the shared limits
+        assert dash.panels is not panels
+        dash.figure.canvas.draw()
+        np.testing.assert_array_equal(in_place, rendered(dash))
+    assert comp.left.limits == comp.right.limits and comp.left.limits["loss"] > 0
 
 
 def test_comparison_sides_wrap_when_the_screen_is_narrow_and_their_rows_line_up():
