@@ -6,6 +6,8 @@ render (also one the browser asks for) passes through the ``draw_event`` hook, w
 background current and paints the changing artists on top, so a frame is never sent without
 them. With ipympl the canvas then sends only the pixels that differ from the previous frame.
 """
+import math
+
 from .style import axes_limits
 
 
@@ -61,3 +63,18 @@ class Blitter:
         for artist in self.artists():
             artist.set_animated(True)
             self.figure.draw_artist(artist)
+        self._restore_overlays()
+
+    def _restore_overlays(self):
+        """Put the overlays' pixels (legends over the curves) back from the background."""
+        overlays = getattr(self.panels(), "overlays", list)()
+        if not overlays or self.background is None:
+            return
+        renderer = self.canvas.get_renderer()
+        height = self.figure.bbox.height
+        for artist in overlays:
+            box = artist.get_window_extent(renderer)
+            left, right = math.floor(box.x0) - 1, math.ceil(box.x1) + 1
+            top, bottom = math.floor(height - box.y1) - 1, math.ceil(height - box.y0) + 1
+            self.canvas.restore_region(self.background, bbox=(left, top, right, bottom),
+                                       xy=(left, top))

@@ -35,8 +35,7 @@ class _Curves:
         for field, (text, style) in self.styles().items():
             self.lines[field] = self.ax.plot([], [], label=text, lw=2.5, **style)[0]
         self.update(data)
-        self.legend = self.ax.legend(fontsize=LEGEND_FONT, loc=self.legend_at,
-                                     ncol=self.legend_columns)
+        self.legend = opaque_legend(self.ax, self.legend_at, self.legend_columns)
 
     def styles(self):
         raise NotImplementedError
@@ -171,6 +170,13 @@ def legend_fits(ax, legend):
     return box.x0 >= frame.x0 - 0.5 and box.x1 <= frame.x1 + 0.5
 
 
+def opaque_legend(ax, loc, columns=1, size=LEGEND_FONT):
+    """``ax``'s legend with an opaque frame: the curves pass under it, never through it, so a
+    blitting canvas keeps it in the background and puts it back over them
+    (:class:`~nnreg_core.display.blit.Blitter`), just as a full render draws it."""
+    return ax.legend(fontsize=size, loc=loc, ncol=columns, framealpha=1.0)
+
+
 def fit_legend(ax, legend, short_names, loc="best", columns=1):
     """Keep the legend inside its axes: first shorten long entries, then use one column, then
     smaller text (down to :data:`SMALLEST_LEGEND_FONT`).
@@ -189,11 +195,11 @@ def fit_legend(ax, legend, short_names, loc="best", columns=1):
         return legend
     for text, line in short_names.items():
         line.set_label(text)
-    legend = ax.legend(fontsize=LEGEND_FONT, loc=loc, ncol=columns)
+    legend = opaque_legend(ax, loc, columns)
     size = LEGEND_FONT
     while not legend_fits(ax, legend) and size > SMALLEST_LEGEND_FONT:
         legend.remove()
-        legend = ax.legend(fontsize=size, loc=loc, ncol=1)
+        legend = opaque_legend(ax, loc, 1, size)
         size -= 1
     return legend
 

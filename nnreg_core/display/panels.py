@@ -9,11 +9,11 @@ import numpy as np
 
 from .. import catalog
 from . import viz
-from .curves import fit_legend
+from .curves import fit_legend, opaque_legend
 from .maps import DecisionBoundary, RegressionFit
 from .setup import map_kind
 from .sliders import show
-from .style import COLORS, FONT, LEGEND_FONT, TITLE_FONT, text_width
+from .style import COLORS, FONT, TITLE_FONT, text_width
 
 PANELS = ("weights", "loss", "accuracy", "boundary", "norm")
 PENALTY_LABELS = {"l2": "penalty λ/2·Σw²", "l1": "penalty λ·Σ|w|",
@@ -176,9 +176,8 @@ class Panels:
             curves.lines[name].set_label("_hidden")
         curves.ax.set_title("data loss")
         curves.legend.remove()
-        curves.legend = fit_legend(curves.ax, curves.ax.legend(fontsize=LEGEND_FONT,
-                                                               loc=curves.legend_at, ncol=1),
-                                   {}, curves.legend_at, 1)
+        curves.legend = fit_legend(curves.ax, opaque_legend(curves.ax, curves.legend_at), {},
+                                   curves.legend_at, 1)
 
     def apply_limits(self, limits):
         """Fix the axes to new ``limits`` (as the constructor's) in place, without rebuilding
@@ -235,10 +234,14 @@ class Panels:
         artists = [self.title]
         for artist in self.artists.values():
             artists += artist.animated_artists()
-            legend = getattr(artist, "legend", None)
-            if legend is not None and legend.axes is not None:
-                artists.append(legend)         # over the lines, as a full render puts it
         return artists + self.marks
+
+    def overlays(self):
+        """The artists that never change but lie over changing ones: the curves' (opaque)
+        legends. A blit puts their pixels back from the background after the changing artists
+        (drawing them costs more than all the curves)."""
+        legends = [getattr(artist, "legend", None) for artist in self.artists.values()]
+        return [legend for legend in legends if legend is not None and legend.axes is not None]
 
     def heading(self, frame):
         """``'<regularizer, convention> · <data set> · epoch e / total'``, on two lines (the
