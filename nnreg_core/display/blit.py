@@ -24,6 +24,7 @@ class Blitter:
     def __init__(self, canvas, panels):
         self.canvas, self.figure, self.panels = canvas, canvas.figure, panels
         self.background = None
+        self.overlay_boxes = None
         self.seen = None
         self.limits = None
         self.full_draws = 0
@@ -54,6 +55,7 @@ class Blitter:
         if event is not None and event.canvas is not self.canvas:
             return
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.overlay_boxes = None
         self.limits = axes_limits(self.figure)
         self.seen = self.panels()
         self._draw_artists()
@@ -67,14 +69,22 @@ class Blitter:
 
     def _restore_overlays(self):
         """Put the overlays' pixels (legends over the curves) back from the background."""
-        overlays = getattr(self.panels(), "overlays", list)()
-        if not overlays or self.background is None:
+        if self.background is None:
             return
-        renderer = self.canvas.get_renderer()
-        height = self.figure.bbox.height
-        for artist in overlays:
-            box = artist.get_window_extent(renderer)
-            left, right = math.floor(box.x0) - 1, math.ceil(box.x1) + 1
-            top, bottom = math.floor(height - box.y1) - 1, math.ceil(height - box.y0) + 1
+        if self.overlay_boxes is None:
+            self.overlay_boxes = self._overlay_boxes()
+        for left, top, right, bottom in self.overlay_boxes:
             self.canvas.restore_region(self.background, bbox=(left, top, right, bottom),
                                        xy=(left, top))
+
+    def _overlay_boxes(self):
+        """Each overlay's pixel box ``(left, top, right, bottom)`` (from the top, one pixel
+        of margin); measured once per background, since overlays never move between renders."""
+        renderer = self.canvas.get_renderer()
+        height = self.figure.bbox.height
+        boxes = []
+        for artist in getattr(self.panels(), "overlays", list)():
+            box = artist.get_window_extent(renderer)
+            boxes.append((math.floor(box.x0) - 1, math.floor(height - box.y1) - 1,
+                          math.ceil(box.x1) + 1, math.ceil(height - box.y0) + 1))
+        return boxes

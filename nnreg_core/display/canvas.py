@@ -13,31 +13,46 @@ frame rate, and the latest frame is always the whole, correct figure. That is wh
 needs. Scrubbing wants the shortest time from slider to frame, and a whole 1080×648 frame costs
 about 10 ms more to encode than a diff; with ``whole_frames=False`` the canvas sends diffs and,
 once changes pause for :data:`SETTLE_SECONDS`, one whole frame, so any frame the browser skipped
-during a fast drag is repaired as soon as the slider rests. Its PNG encoder runs at
-``compress_level=1`` (zlib's default level costs more than drawing the changed artists).
+during a fast drag is repaired as soon as the slider rests. Its PNG encoder writes rows
+unfiltered at zlib level 1 (:func:`encode_png`: zlib's default level, or Pillow's search over row
+filters, costs more than drawing the changed artists).
 """
 import asyncio
+import struct
+import zlib
 from base64 import b64encode
-from io import BytesIO
 
 import numpy as np
 from ipympl.backend_nbagg import Canvas
-from PIL import Image
 
 PNG_LEVEL = 1
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SETTLE_SECONDS = 0.15
 
 
+def png_chunk(kind, data):
+    """One PNG chunk: length, type, data and CRC-32 of type and data."""
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+
 def encode_png(pixels, level=PNG_LEVEL):
-    """PNG bytes of an RGBA image.
+    """PNG bytes of an RGBA image, every row unfiltered (filter type 0).
+
+    A frame is mostly flat colour or, as a diff, mostly zeros, which zlib packs well as it is;
+    trying PNG's five row filters (as Pillow does) costs more than the compression saves: this
+    encodes a 1080×648 frame in about half Pillow's time, to about the same size.
 
     Args:
         pixels: uint8 array of shape ``(height, width, 4)``.
         level: zlib compression level, 0 (none) to 9 (smallest).
     """
-    with BytesIO() as png:
-        Image.fromarray(pixels).save(png, format="png", compress_level=level)
-        return png.getvalue()
+    height, width, _ = pixels.shape
+    rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)   # a 0 (no filter) byte per row
+    rows[:, 1:] = pixels.reshape(height, 4 * width)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)   # 8-bit RGBA
+    return (PNG_SIGNATURE + png_chunk(b"IHDR", header)
+            + png_chunk(b"IDAT", zlib.compress(rows.data, level)) + png_chunk(b"IEND", b""))
 
 
 class FastCanvas(Canvas):

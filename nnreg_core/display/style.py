@@ -154,16 +154,22 @@ def curve_data(history):
 
 
 def set_band(ax, band, x, low, high, **style):
-    """Shade between ``low`` and ``high`` over ``x``, reusing ``band`` when possible.
+    """Shade between ``low`` and ``high`` over ``x`` (points where either is NaN left out).
 
-    Returns the (possibly new) collection; the old one is removed, never left behind.
+    The band is one Polygon, created on the first call (``band`` None) and moved in place
+    after: unlike ``fill_between``'s collection, a patch is drawn without measuring its path
+    segment by segment (about 1 ms a frame for a few hundred epochs). Returns the band.
     """
-    if band is not None and hasattr(band, "set_data"):
-        band.set_data(x, low, high)
-        return band
-    if band is not None:
-        band.remove()
-    return ax.fill_between(x, low, high, **style)
+    x, low, high = (np.asarray(v, dtype=float) for v in (x, low, high))
+    keep = np.isfinite(low) & np.isfinite(high)
+    x, low, high = x[keep], low[keep], high[keep]
+    xy = np.concatenate([np.c_[x, low], np.c_[x[::-1], high[::-1]]]) if len(x) else \
+        np.full((1, 2), np.nan)
+    if band is None:
+        from matplotlib.patches import Polygon
+        return ax.add_patch(Polygon(xy, closed=True, **style))
+    band.set_xy(xy)
+    return band
 
 
 def grow_limits(ax, x_max, data_max, fresh=False, headroom=1.3, fresh_headroom=1.1):

@@ -91,7 +91,22 @@ def test_loss_curves_plot_data_loss_penalty_and_their_sum(trained):
     np.testing.assert_allclose(objective, train + penalty)
     assert np.all(penalty > 0)
     assert curves.ax.get_xlim() == (0, 30)
-    assert curves.band is not None
+    band = curves.band.get_xy()            # train along the bottom, test back along the top
+    test = history.curve("test_loss")
+    np.testing.assert_allclose(band[:30, 1], train)
+    np.testing.assert_allclose(band[30:60, 1], test[::-1])
+    np.testing.assert_allclose(band[:30, 0], history.curve("epoch"))
+
+
+def test_the_gap_band_leaves_out_epochs_without_numbers():
+    from nnreg_core.display.style import set_band
+    fig, ax = plt.subplots()
+    x = np.arange(5.0)
+    band = set_band(ax, None, x, [1, 1, 1, np.nan, np.nan], [2, 2, 2, np.nan, np.nan])
+    assert np.isfinite(band.get_xy()).all() and band.get_xy()[:, 0].max() == 2
+    assert set_band(ax, band, x, np.full(5, np.nan), np.full(5, np.nan)) is band
+    fig.canvas.draw()                      # an empty band draws nothing, and does not fail
+    plt.close(fig)
 
 
 def test_accuracy_and_norm_curves_follow_the_history(trained):

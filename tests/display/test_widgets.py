@@ -685,3 +685,15 @@ def test_a_strength_that_diverges_says_so_and_the_others_train_on():
     assert "diverged" in dash.message.value and dash.summary()["zeros"] is None
     dash.controls["strength"].value = good
     assert dash.message.value == "" and np.isfinite(dash.summary()["test_loss"])
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 4), (7, 13, 4), (648, 1080, 4)])
+def test_a_frame_encoded_as_png_decodes_to_the_same_pixels(shape):
+    from PIL import Image
+
+    from nnreg_core.display.canvas import encode_png
+    pixels = np.random.default_rng(0).integers(0, 256, size=shape, dtype=np.uint8)
+    pixels[: shape[0] // 2] = 0                       # a diff frame: mostly transparent zeros
+    with Image.open(io.BytesIO(encode_png(pixels))) as decoded:
+        assert decoded.mode == "RGBA"
+        np.testing.assert_array_equal(np.asarray(decoded), pixels)
