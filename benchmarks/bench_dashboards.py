@@ -15,7 +15,7 @@ assignments; a regularizer a notebook chooses by a sweep is L2 at 0.01 here). Fo
 Then 30 re-creations of a dashboard in one cell (as re-running it does): resident memory growth
 (goal < 20 MB).
 
-Run: ``python benchmarks/bench_dashboards.py [NN ...]`` (timings vary with the machine's load).
+Run: ``python benchmarks/bench_dashboards.py [NN ... | playground]`` (timings vary with the machine's load).
 BLAS runs on one thread, as in the tests and the notebook kernels they start.
 """
 import os
@@ -39,12 +39,13 @@ import psutil  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nnreg_core.display import Comparison, Dashboard, layout  # noqa: E402
+from nnreg_core.display.dashboard import CONTROLS  # noqa: E402
 from nnreg_core.draws import augment_knobs, digits_draw  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 STAND_INS = {"best_single": "l2", "best_value": 0.01, "best": "l2", "values": np.array([0.01]),
              "counts": np.array([1]), "augment_knobs": augment_knobs, "digits_draw": digits_draw,
-             "dash_draw": digits_draw(5)}
+             "dash_draw": digits_draw(5), "CONTROLS": CONTROLS}
 """What the benchmark uses for names a notebook computes (a sweep's choice: L2 at 0.01)."""
 
 
@@ -157,17 +158,18 @@ def recreation_growth(n=30):
 
 
 def main(selected):
-    print("notebook  dashboard    path build  slider median  worst   replay   rebuild  cache")
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-        if selected and path.name[:2] not in selected:
+    print("notebook   dashboard    path build  slider median  worst   replay   rebuild  cache")
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        name = path.stem.split("_")[0]            # "01", …, "playground"
+        if selected and name not in selected:
             continue
         for source, names in notebook_calls(path):
             try:
                 r = measure(source, names)
             except NameError as err:      # a name computed by an earlier cell, not a literal
-                print(f"{path.name[:2]:<9} skipped: {err}")
+                print(f"{name:<10} skipped: {err}")
                 continue
-            print(f"{path.name[:2]:<9} {r['kind']:<12} {r['build']:7.2f} s  {r['median']:9.1f} ms "
+            print(f"{name:<10} {r['kind']:<12} {r['build']:7.2f} s  {r['median']:9.1f} ms "
                   f"{r['worst']:6.1f} ms {r['fps']:6.1f} fps {r['rebuild']:6.2f} s "
                   f"{r['cache']:5.1f} MB", flush=True)
     total, last_half = recreation_growth()

@@ -21,6 +21,7 @@ def jacobian_norm(params, X):
     W1, W2 = params["W1"], params["W2"]
     b1 = params["b1"] if params["b1"].ndim == 1 else params["b1"][:, None, :]
     slope = 1 - np.tanh(X @ W1 + b1) ** 2                      # (…, n, m)
-    jac = np.einsum("...am,...nm,...mc->...nac", W1, slope, W2)  # (…, n, d, o)
+    # ∂z/∂x = W1·diag(slope)·W2 per row: (…, 1, d, m) @ (…, n, m, o) -> (…, n, d, o) in BLAS
+    jac = W1[..., None, :, :] @ (slope[..., :, :, None] * W2[..., None, :, :])
     value = np.sqrt(np.mean(np.sum(jac ** 2, axis=(-2, -1)), axis=-1))
     return float(value) if np.ndim(value) == 0 else value
