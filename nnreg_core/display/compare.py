@@ -14,8 +14,24 @@ from .panels import PANEL_LAYOUT
 FIGSIZE = (8.0, 7.0)
 """Each side's figure in inches: 576 × 504 px at 72 dpi. Two fit side by side from about
 1600 px of screen; narrower (1280 with the file browser open) they stack."""
-SIDE_WIDTH = "600px"
 NO_STRENGTH = "—"
+SIDE_BY_SIDE_FROM = "1210px"
+"""Output width from which the two sides stand side by side (two 600 px sides and a gap)."""
+LAYOUT_CSS = f"""<style>
+.nnreg-comparison {{ container-type: inline-size; }}
+.nnreg-comparison-sides > * {{ flex: 0 0 100%; min-width: 0; }}
+.nnreg-comparison-sides > .nnreg-left-figure {{ order: 1; }}
+.nnreg-comparison-sides > .nnreg-right-controls {{ order: 2; }}
+.nnreg-comparison-sides > .nnreg-right-figure {{ order: 3; }}
+@container (min-width: {SIDE_BY_SIDE_FROM}) {{
+  .nnreg-comparison-sides > * {{ flex-basis: 50%; order: 0 !important; }}
+}}
+</style>"""
+"""How a Comparison lays out its four parts, kept in the page order left controls, right
+controls, left figure, right figure (ipympl's canvas keeps the keyboard focus once Tab reaches
+it, so both sides' controls must come before either figure): narrower than
+:data:`SIDE_BY_SIDE_FROM` each side's figure is shown under its own controls (CSS ``order``);
+wider, the controls form the first row and the figures the second."""
 
 ROWS = (("strength", "strength"), ("epoch", "epoch"), ("train_loss", "train data loss"),
         ("test_loss", "test data loss"), ("penalty", "penalty"),
@@ -88,17 +104,29 @@ class Comparison:
         self.controls["play"].on_click(lambda _: self.play())
         self._update_readout()
         for dash in (self.left, self.right):
-            dash.ui.layout.width = SIDE_WIDTH
-            dash.ui.layout.max_width = "100%"
             dash.on_rows = self.align_controls
             dash.on_install = self._share_axes
         self.align_controls()
         self._share_axes()
-        self.ui = W.VBox([self.controls["play"],
-                          W.HBox([self.left.ui, self.right.ui],
-                                 layout=W.Layout(flex_flow="row wrap")),
-                          self.readout])
+        self.ui = W.VBox([W.HTML(LAYOUT_CSS, layout=W.Layout(display="none")),
+                          self.controls["play"], self._sides_box(), self.readout])
+        self.ui.add_class("nnreg-comparison")
         register_for_cell(self)
+
+    def _sides_box(self):
+        """Both sides' controls, then both figures (see :data:`LAYOUT_CSS`)."""
+        controls, figures = [], []
+        for name, dash in (("left", self.left), ("right", self.right)):
+            box = W.VBox(dash.control_parts(), layout=W.Layout(max_width="100%"))
+            box.add_class(f"nnreg-{name}-controls")
+            figure = dash.view.widget
+            figure.layout.order = None       # the page's CSS places it, by the screen's width
+            figure.add_class(f"nnreg-{name}-figure")
+            controls.append(box)
+            figures.append(figure)
+        box = W.Box(controls + figures, layout=W.Layout(flex_flow="row wrap"))
+        box.add_class("nnreg-comparison-sides")
+        return box
 
     def _make_sides(self, left, right, dataset, panels, controls, figsize, shared):
         for side, own in (("left", left), ("right", right)):

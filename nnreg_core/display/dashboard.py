@@ -134,8 +134,9 @@ class Dashboard:
         # The figure comes last in the page's order and is shown above the rest rows (CSS
         # order): ipympl's canvas keeps the keyboard focus once Tab reaches it, so every
         # control must come before it.
-        self.ui = W.VBox([self.near, button_row(self), self.message, self.rest,
-                          self.view.widget], layout=W.Layout(max_width="100%"))
+        self.buttons = button_row(self)
+        self.ui = W.VBox([*self.control_parts(), self.view.widget],
+                         layout=W.Layout(max_width="100%"))
         self.view.widget.layout.order = "1"
         self.rest.layout.order = "2"
         self.ui.add_class("nnreg-dashboard")
@@ -288,8 +289,13 @@ class Dashboard:
             self.build.cancel()
         self.view.close()
         close_widgets(list(self.controls.values()) + [self.message, self.near, self.rest,
-                                                        *self.ui.children[1:2], self.ui])
+                                                        self.buttons, self.ui])
         self.recording = self.live = self.panels = None
+
+    def control_parts(self):
+        """The rows above the figure, in page order: knobs, buttons, message, other controls
+        (what a :class:`~nnreg_core.display.compare.Comparison` lays out itself)."""
+        return [self.near, self.buttons, self.message, self.rest]
 
     def _repr_mimebundle_(self, **kwargs):
         self.view.displayed = True

@@ -146,6 +146,7 @@ class Panels:
             for i, name in enumerate(bottom):
                 self.artists[name] = self._panel(name, fig.add_subplot(gs[0, i]), net, dataset,
                                                  frame)
+            fit_row_titles(fig, [self.artists[name].ax for name in bottom])
         self.draw(frame)
 
     def _panel(self, name, ax, net, dataset, frame):
@@ -266,6 +267,35 @@ def show_counts(histograms, frame):
     histograms.counts, histograms.zeros, histograms.outside = (list(frame.counts),
                                                                list(frame.zeros),
                                                                list(frame.outside))
+
+
+SHORT_TITLES = {"data loss + penalty": "loss", "data loss": "loss",
+                "accuracy (gap shaded)": "accuracy", "decision boundary": "boundary",
+                "‖W‖, biases out": "‖W‖"}
+"""What a panel's title becomes when a row of panels is too narrow for the long ones."""
+TITLE_GAP_PX = 8
+
+
+def fit_row_titles(fig, axes):
+    """Shorten the titles of a row of panels (:data:`SHORT_TITLES`) when any two would run into
+    each other or one would pass the figure's edge; long ones stay where they fit."""
+    def spans():
+        out = []
+        for ax in axes:
+            box = ax.get_position()
+            centre = (box.x0 + box.x1) / 2 * fig.bbox.width
+            half = text_width(ax.get_title(), ax.title.get_fontsize(), fig) / 2
+            out.append((centre - half, centre + half))
+        return out
+
+    def crowded():
+        edges = spans()
+        return (edges[0][0] < 0 or edges[-1][1] > fig.bbox.width
+                or any(a[1] + TITLE_GAP_PX > b[0] for a, b in zip(edges, edges[1:])))
+
+    if crowded():
+        for ax in axes:
+            ax.set_title(SHORT_TITLES.get(ax.get_title(), ax.get_title()))
 
 
 def finite_max(rows):

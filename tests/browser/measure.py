@@ -103,7 +103,9 @@ def walk_with_tab(page, output, max_presses=80):
     """Tab from just before ``output``'s first control through all of them.
 
     Every visible focusable element in ``output`` is numbered first (``data-nnreg-control``),
-    except the figure toolbar's buttons (pan and zoom, mouse tools of the canvas); then the
+    except the figures: their toolbar's buttons (pan and zoom, mouse tools of the canvas) and
+    the canvas itself, which has no keyboard function here and keeps the focus once Tab reaches
+    it (ipympl takes every key for matplotlib), so every control must come before it; then the
     first is focused and Tab is pressed until every control was reached, focus is lost (on the
     page's body) or it enters a cell's editor (where Tab would indent code).
 
@@ -115,7 +117,8 @@ def walk_with_tab(page, output, max_presses=80):
         const found = {};
         [...root.querySelectorAll(selector)]
             .filter((el) => el.offsetParent !== null && !el.closest('[disabled]')
-                    && !el.closest('.jupyter-matplotlib-toolbar'))
+                    && !el.closest('.jupyter-matplotlib-toolbar')
+                    && !el.matches('.jupyter-matplotlib-canvas-div'))
             .forEach((el, i) => {
                 el.setAttribute('data-nnreg-control', String(i));
                 const box = el.closest('.widget-inline-hbox, .widget-button, .widget-checkbox')

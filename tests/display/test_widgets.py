@@ -626,7 +626,16 @@ def test_comparison_sides_wrap_when_the_screen_is_narrow_and_their_rows_line_up(
     from nnreg_core.display.compare import is_placeholder
     comp = widgets.Comparison(left=dict(regularizer="none"),
                               right=dict(regularizer="noise", strength=1.0), **SMALL)
-    assert comp.ui.children[1].layout.flex_flow == "row wrap"
+    sides = comp.ui.children[2]
+    assert sides.layout.flex_flow == "row wrap"
+    # both sides' controls before either figure in the page (Tab stops at a canvas); CSS
+    # shows each figure under its own controls when narrow, in a second row when wide
+    assert [c._dom_classes[-1] for c in sides.children] == [
+        "nnreg-left-controls", "nnreg-right-controls", "nnreg-left-figure", "nnreg-right-figure"]
+    assert sides.children[2] is comp.left.view.widget and sides.children[1].children[0] is \
+        comp.right.near
+    css = comp.ui.children[0].value
+    assert "@container (min-width: 1210px)" in css and "nnreg-comparison" in comp.ui._dom_classes
     for dash in (comp.left, comp.right):
         assert dash.figure.get_size_inches()[0] * dash.figure.dpi <= 600
     rows = [dash.near.children for dash in (comp.left, comp.right)]
@@ -697,3 +706,24 @@ def test_a_frame_encoded_as_png_decodes_to_the_same_pixels(shape):
     with Image.open(io.BytesIO(encode_png(pixels))) as decoded:
         assert decoded.mode == "RGBA"
         np.testing.assert_array_equal(np.asarray(decoded), pixels)
+
+
+def test_a_row_of_panels_too_narrow_for_its_titles_shortens_them_and_none_overlap():
+    from nnreg_core.display.panels import SHORT_TITLES
+    from nnreg_core.display.style import text_width
+    comp = widgets.Comparison(left=dict(regularizer="l2"), right=dict(regularizer="none"),
+                              **SMALL)
+    wide = widgets.Dashboard(panels=("weights", "loss", "accuracy", "boundary"), **SMALL)
+    for dash, short in ((comp.left, True), (wide, False)):
+        fig, axes = dash.figure, [dash.panels.artists[n].ax for n in ("loss", "accuracy")]
+        axes.append(dash.panels.artists["boundary"].ax)
+        titles = [ax.get_title() for ax in axes]
+        assert all((t in SHORT_TITLES.values()) == short for t in titles), titles
+        spans = []
+        for ax in axes:
+            box = ax.get_position()
+            centre = (box.x0 + box.x1) / 2 * fig.bbox.width
+            half = text_width(ax.get_title(), ax.title.get_fontsize(), fig) / 2
+            spans.append((centre - half, centre + half))
+        assert spans[0][0] >= 0 and spans[-1][1] <= fig.bbox.width
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
