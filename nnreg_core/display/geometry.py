@@ -115,6 +115,7 @@ class GeometryExplorer:
         self.figure = Figure(figsize=figsize, dpi=72, layout="constrained")
         self.canvas = live_canvas(self.figure)
         self.picture = GeometryPicture(self.figure.add_subplot(), X, y, lams, l1_ratio)
+        lam = self.picture.solutions(lam)[0]    # on the slider's grid, so its steps move it
         self.slider = W.FloatLogSlider(value=lam, base=10, min=np.log10(lams[0]),
                                        max=np.log10(lams[-1]), step=np.diff(np.log10(lams))[0],
                                        description="λ", readout_format=".3g",

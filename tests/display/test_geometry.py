@@ -33,3 +33,12 @@ def test_small_strengths_leave_both_weights_nonzero():
 def test_the_early_stopping_picture_joins_each_iterate_to_its_l2_twin():
     ax = draw_early_stopping(X, y, 0.05, [3, 30])
     assert "τ = 3, 30" in ax.get_title()
+
+
+def test_the_slider_starts_on_its_grid_and_shows_the_strength_the_picture_uses():
+    from nnreg_core.display.geometry import LAMS
+    explorer = GeometryExplorer(X, y, lam=0.3)
+    exponents = (np.log10(explorer.slider.value) - explorer.slider.min) / explorer.slider.step
+    assert abs(exponents - round(exponents)) < 1e-9          # a whole number of steps
+    assert explorer.slider.value == explorer.picture.lam and explorer.picture.lam in LAMS
+    explorer.close()
