@@ -161,8 +161,11 @@ def check_keyboard(page, output, number):
                                            "dropdown, .widget-checkbox, .widget-text')"
                                            " && el.closest('.mod-disabled')") :
             continue
+        # a slider's readout too: its aria-valuenow is rounded to one decimal, and on a log
+        # slider (the exponent) one step can leave it as it was
         read = ("(el) => el.classList.contains('noUi-handle') ? el.getAttribute('aria-valuenow')"
-                " : el.type === 'checkbox' ? String(el.checked) : el.value")
+                " + ' ' + (el.closest('.widget-slider')?.querySelector('.widget-readout')"
+                "?.innerText || '') : el.type === 'checkbox' ? String(el.checked) : el.value")
         before = element.evaluate(read)
         if kind == "slider" and element.get_attribute("aria-valuenow") == element.get_attribute(
                 "aria-valuemax"):
