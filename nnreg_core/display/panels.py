@@ -276,20 +276,22 @@ SHORT_TITLES = {"data loss + penalty": "loss", "data loss": "loss",
 TITLE_GAP_PX = 8
 
 
+def title_spans(fig, axes):
+    """``[(left, right), …]``: where each panel's centred title runs, in pixels of ``fig``."""
+    spans = []
+    for ax in axes:
+        box = ax.get_position()
+        centre = (box.x0 + box.x1) / 2 * fig.bbox.width
+        half = text_width(ax.get_title(), ax.title.get_fontsize(), fig) / 2
+        spans.append((centre - half, centre + half))
+    return spans
+
+
 def fit_row_titles(fig, axes):
     """Shorten the titles of a row of panels (:data:`SHORT_TITLES`) when any two would run into
     each other or one would pass the figure's edge; long ones stay where they fit."""
-    def spans():
-        out = []
-        for ax in axes:
-            box = ax.get_position()
-            centre = (box.x0 + box.x1) / 2 * fig.bbox.width
-            half = text_width(ax.get_title(), ax.title.get_fontsize(), fig) / 2
-            out.append((centre - half, centre + half))
-        return out
-
     def crowded():
-        edges = spans()
+        edges = title_spans(fig, axes)
         return (edges[0][0] < 0 or edges[-1][1] > fig.bbox.width
                 or any(a[1] + TITLE_GAP_PX > b[0] for a, b in zip(edges, edges[1:])))
 

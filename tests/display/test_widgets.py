@@ -709,8 +709,7 @@ def test_a_frame_encoded_as_png_decodes_to_the_same_pixels(shape):
 
 
 def test_a_row_of_panels_too_narrow_for_its_titles_shortens_them_and_none_overlap():
-    from nnreg_core.display.panels import SHORT_TITLES
-    from nnreg_core.display.style import text_width
+    from nnreg_core.display.panels import SHORT_TITLES, title_spans
     comp = widgets.Comparison(left=dict(regularizer="l2"), right=dict(regularizer="none"),
                               **SMALL)
     wide = widgets.Dashboard(panels=("weights", "loss", "accuracy", "boundary"), **SMALL)
@@ -719,11 +718,6 @@ def test_a_row_of_panels_too_narrow_for_its_titles_shortens_them_and_none_overla
         axes.append(dash.panels.artists["boundary"].ax)
         titles = [ax.get_title() for ax in axes]
         assert all((t in SHORT_TITLES.values()) == short for t in titles), titles
-        spans = []
-        for ax in axes:
-            box = ax.get_position()
-            centre = (box.x0 + box.x1) / 2 * fig.bbox.width
-            half = text_width(ax.get_title(), ax.title.get_fontsize(), fig) / 2
-            spans.append((centre - half, centre + half))
+        spans = title_spans(fig, axes)
         assert spans[0][0] >= 0 and spans[-1][1] <= fig.bbox.width
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
