@@ -135,7 +135,14 @@ def test_decision_boundary_redraws_in_place(trained):
     db.update(final)
     assert db.image is db.ax.images[0] and len(db.ax.images) == 1
     assert not np.allclose(first, db.image.get_array())
-    assert db.contour is not None
+    x0, x1, y0, y1 = db.image.get_extent()
+    p1 = db.probabilities(final)[:, 1].reshape(db.resolution, db.resolution)
+    traced = db.ax.contour(np.linspace(x0, x1, db.resolution), np.linspace(y0, y1, db.resolution),
+                           p1, levels=[0.5])
+    expected = np.vstack(traced.allsegs[0])             # what ax.contour draws at p = 0.5
+    drawn = np.column_stack(db.contour.get_data())
+    np.testing.assert_allclose(drawn[np.isfinite(drawn[:, 0])], expected)
+    assert len(expected) > 10
 
 
 def test_decision_boundary_refuses_non_2d_inputs(trained):
