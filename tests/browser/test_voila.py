@@ -125,9 +125,11 @@ def wait_for_ink(figure, timeout_s=60.0, poll_s=0.5):
 
 
 def expected_figures(path):
-    """How many live figures a notebook shows: one per Dashboard, two per Comparison built."""
+    """How many live figures a notebook shows: one per Dashboard or GeometryExplorer, two per
+    Comparison built."""
     cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-    return sum(s.count("Dashboard(") + 2 * s.count("Comparison(") for s in cells)
+    return sum(s.count("Dashboard(") + s.count("GeometryExplorer(") + 2 * s.count("Comparison(")
+               for s in cells)
 
 
 @pytest.mark.browser
