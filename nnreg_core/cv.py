@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import catalog
+from .fast.threads import executor, usable_cores
 from .optim import SGD
 from .steps import ByName, group, update
 from .validate import number_list, whole_number
@@ -199,7 +200,6 @@ def choose_and_fit(model, draws, grids, *, k=4, lr=0.2, epochs=100, batch_size=2
     run on ``workers`` threads at once (default: the usable cores) with the same bits as one
     after another. Returns ``{name: Choice}`` in the order of ``grids``.
     """
-    from .fast.threads import executor, usable_cores
     training = dict(lr=lr, epochs=epochs, batch_size=batch_size, seed=seed)
 
     def choose(name):

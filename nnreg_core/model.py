@@ -332,6 +332,11 @@ def check_sizes(sizes):
                  for i, s in enumerate(sizes))
 
 
+def params_as(params, dtype):
+    """The parameters in ``dtype`` (arrays already in it are shared, not copied)."""
+    return {name: p.astype(dtype, copy=False) for name, p in params.items()}
+
+
 def select_model(params, k):
     """Model k's parameters (no model axis) out of a batch of K."""
     return {name: p[k].copy() for name, p in params.items()}

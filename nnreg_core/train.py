@@ -13,7 +13,7 @@ the reference step: every equivalence the notebooks prove runs there.
 import numpy as np
 
 from .fast import choose_step
-from .model import select_model
+from .model import params_as, select_model
 from .optim import Optimizer
 from .regularizers.base import strengths_of
 from .reports import EpochReport, History, divergence_advice, weight_summary
@@ -248,7 +248,7 @@ class Run:
         return cached[1:]
 
     def _report(self):
-        params = {n: p.astype(self.evaluate_dtype, copy=False) for n, p in self.params.items()}
+        params = params_as(self.params, self.evaluate_dtype)
         train_loss, train_acc = self._evaluate(params, "train")
         test_loss = test_acc = None
         if self.X_test is not None:

@@ -69,8 +69,6 @@ class Blitter:
 
     def _restore_overlays(self):
         """Put the overlays' pixels (legends over the curves) back from the background."""
-        if self.background is None:
-            return
         if self.overlay_boxes is None:
             self.overlay_boxes = self._overlay_boxes()
         for left, top, right, bottom in self.overlay_boxes:
@@ -83,7 +81,7 @@ class Blitter:
         renderer = self.canvas.get_renderer()
         height = self.figure.bbox.height
         boxes = []
-        for artist in getattr(self.panels(), "overlays", list)():
+        for artist in self.panels().overlays():
             box = artist.get_window_extent(renderer)
             boxes.append((math.floor(box.x0) - 1, math.floor(height - box.y1) - 1,
                           math.ceil(box.x1) + 1, math.ceil(height - box.y0) + 1))
