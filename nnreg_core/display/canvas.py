@@ -25,6 +25,8 @@ from base64 import b64encode
 import numpy as np
 from ipympl.backend_nbagg import Canvas
 
+from .player import on_loop_thread
+
 PNG_LEVEL = 1
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SETTLE_SECONDS = 0.15
@@ -63,6 +65,15 @@ class FastCanvas(Canvas):
 
     whole_frames = True
     settle_handle = None
+
+    def __init__(self, figure, *args, **kwargs):
+        super().__init__(figure, *args, **kwargs)
+        self._on_kernel_thread = on_loop_thread(super()._handle_message)
+
+    def _handle_message(self, object, content, buffers):
+        """The browser's messages ("draw", "refresh", "resize"…), handled on the kernel's
+        thread (see :func:`~nnreg_core.display.player.on_loop_thread`)."""
+        self._on_kernel_thread(object, content, buffers)
 
     def get_diff_image(self):
         """The next frame to send, or None when nothing was drawn since the last one (the hook

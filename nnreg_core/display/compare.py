@@ -10,6 +10,7 @@ from .dashboard import Dashboard, close_widgets
 from .layout import owned_by, register_for_cell
 from .figure import DPI
 from .panels import PANEL_LAYOUT
+from .player import on_loop_thread
 
 FIGSIZE = (8.0, 7.0)
 """Each side's figure in inches: 576 × 504 px at 72 dpi. Two fit side by side from about
@@ -101,7 +102,7 @@ class Comparison:
         self.left, self.right = self.sides["left"], self.sides["right"]
         self.readout = W.HTML()
         self.controls = {"play": W.Button(description="▶ replay both", button_style="success")}
-        self.controls["play"].on_click(lambda _: self.play())
+        self.controls["play"].on_click(on_loop_thread(lambda _: self.play()))
         self._update_readout()
         for dash in (self.left, self.right):
             dash.on_rows = self.align_controls

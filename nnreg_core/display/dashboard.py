@@ -29,7 +29,7 @@ from ..validate import real_number, whole_number
 from . import events, sliders, state
 from .build import PathBuild
 from .controls import make_buttons, make_controls
-from .player import Coalescer, Player
+from .player import Coalescer, Player, on_loop_thread
 from .figure import DPI, LiveFigure
 from .layout import button_row, control_rows, register_for_cell
 from .panels import PANEL_LAYOUT, Panels, check_panels, path_limits, zero_penalty_reason
@@ -387,13 +387,15 @@ class Dashboard:
 
     # ------------------------------------------------------------------ events
     def _wire(self):
+        """Each control's handler, run on the kernel's thread (:func:`on_loop_thread`)."""
         for name in CONTROLS:
-            self.controls[name].observe(partial(self._on_control, name), names="value")
-        self.controls["epoch"].observe(self._on_epoch, names="value")
-        self.controls["play"].on_click(lambda _: self._guarded(self.play))
-        self.controls["pause"].on_click(lambda _: self.player.pause())
-        self.controls["step"].on_click(lambda _: self._guarded(self.step))
-        self.controls["reset"].on_click(lambda _: self._guarded(self.reset))
+            self.controls[name].observe(on_loop_thread(partial(self._on_control, name)),
+                                        names="value")
+        self.controls["epoch"].observe(on_loop_thread(self._on_epoch), names="value")
+        self.controls["play"].on_click(on_loop_thread(lambda _: self._guarded(self.play)))
+        self.controls["pause"].on_click(on_loop_thread(lambda _: self.player.pause()))
+        self.controls["step"].on_click(on_loop_thread(lambda _: self._guarded(self.step)))
+        self.controls["reset"].on_click(on_loop_thread(lambda _: self._guarded(self.reset)))
 
     def quiet(self):
         """Context manager: control values set inside it are not taken as a learner's move."""

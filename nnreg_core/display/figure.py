@@ -1,5 +1,6 @@
 """The live figure of a dashboard: one matplotlib Figure, shown by its own ipympl canvas (or,
-without ipympl, redrawn into an ``Output``), created once and updated in place.
+without ipympl, redrawn into an ``Output``), created once and updated in place, and zoomed to
+the width the page gives it (:mod:`~nnreg_core.display.zoom`).
 """
 import ipywidgets as W
 from IPython.display import clear_output, display
@@ -8,12 +9,14 @@ from matplotlib.figure import Figure
 from .blit import Blitter
 from .controls import live_canvas
 from .panels import PANEL_LAYOUT
+from .zoom import Zoom
 
 DPI = 72
 
 
 class LiveFigure:
-    """A Figure and what shows it: ``widget`` goes into the dashboard's layout once.
+    """A Figure and what shows it: ``widget`` (the canvas, after the probe that measures its
+    room) goes into the dashboard's layout once.
 
     Args:
         figsize: inches; at :data:`DPI` one point is one screen pixel.
@@ -28,7 +31,8 @@ class LiveFigure:
         self.output = W.Output() if self.canvas is None else None
         if self.canvas is not None:
             self.canvas.whole_frames = whole_frames
-        self.widget = self.canvas if self.canvas is not None else self.output
+        self.zoom = None if self.canvas is None else Zoom(self.canvas, self._zoomed)
+        self.widget = W.VBox(self.zoom.widgets() if self.zoom is not None else [self.output])
         self.displayed = False
 
     @property
@@ -54,6 +58,11 @@ class LiveFigure:
             clear_output(wait=True)
             display(self.figure)
 
+    def _zoomed(self):
+        """The figure's dpi changed: the blitter's background no longer fits; render anew."""
+        self.blitter.background = None
+        self.flush()
+
     def whole_frames(self, whole):
         if self.canvas is not None:
             self.canvas.whole_frames = whole
@@ -65,8 +74,9 @@ class LiveFigure:
                 self.canvas.settle_handle.cancel()
             self.canvas.mpl_disconnect(self.blitter.hook)
             self.blitter.background = None
+            self.zoom.close()
         toolbar = getattr(self.canvas, "toolbar", None)
-        for widget in (toolbar, self.canvas, self.output):
+        for widget in (toolbar, self.canvas, self.output, self.widget):
             if widget is not None:
                 widget.layout.close()
                 widget.close()

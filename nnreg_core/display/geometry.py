@@ -19,6 +19,8 @@ from matplotlib.lines import Line2D
 
 from .. import early_stopping, linear
 from .style import LEGEND_FONT, label, new_axes
+from .player import on_loop_thread
+from .zoom import Zoom
 
 STYLE = {"l2": dict(color="#0072B2", ls="-", marker="o", name="L2"),
          "l1": dict(color="#D55E00", ls="--", marker="D", name="L1"),
@@ -121,10 +123,12 @@ class GeometryExplorer:
                                        description="λ", readout_format=".3g",
                                        continuous_update=True,
                                        layout=W.Layout(width="520px"))
-        self.slider.observe(lambda change: self.set_lambda(change["new"]), names="value")
+        self.slider.observe(on_loop_thread(lambda change: self.set_lambda(change["new"])),
+                            names="value")
         self.output = None if self.canvas is not None else W.Output()
-        self.widget = W.VBox([self.slider, self.canvas if self.canvas is not None
-                              else self.output])
+        self.zoom = None if self.canvas is None else Zoom(self.canvas, self.canvas.draw_idle)
+        self.widget = W.VBox([self.slider, *(self.zoom.widgets() if self.zoom is not None
+                                             else [self.output])])
         self.set_lambda(lam)
 
     def set_lambda(self, lam):
@@ -148,6 +152,7 @@ class GeometryExplorer:
         self.widget.close()
         self.slider.close()
         if self.canvas is not None:
+            self.zoom.close()
             self.canvas.close()
         self.figure.clear()
 

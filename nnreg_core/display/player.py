@@ -1,7 +1,10 @@
-"""The event-loop side of a dashboard: coalescing bursts of slider changes, and an animation
-that yields to the kernel between frames. Without a loop (plain Python, tests) both act at once.
+"""The event-loop side of a dashboard: coalescing bursts of slider changes, an animation that
+yields to the kernel between frames, and widget messages kept on the kernel's own thread.
+Without a loop (plain Python, tests) everything acts at once.
 """
 import asyncio
+import functools
+import threading
 from contextlib import contextmanager
 
 
@@ -11,6 +14,33 @@ def running_loop():
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def on_loop_thread(handler):
+    """``handler`` wrapped to run on the thread of the loop running now (the kernel's main
+    thread, where a cell makes a dashboard); without a loop, ``handler`` itself.
+
+    ipykernel 7 may handle widget messages (a slider's value, a canvas's "draw", a probe's
+    report) on a subshell thread while the main thread runs a cell or a loop callback: a figure
+    drawn on one thread while the other rebuilds it is sent half drawn. A call from another
+    thread is therefore handed to the loop (``call_soon_threadsafe``) and runs there in turn.
+    """
+    loop = running_loop()
+    if loop is None:
+        return handler
+    home = threading.get_ident()
+
+    @functools.wraps(handler)
+    def on_home_thread(*args, **kwargs):
+        if threading.get_ident() == home:
+            return handler(*args, **kwargs)
+        try:
+            loop.call_soon_threadsafe(functools.partial(handler, *args, **kwargs))
+        except RuntimeError:       # the kernel's loop is closed: nothing left to update
+            pass
+        return None
+
+    return on_home_thread
 
 
 class Coalescer:

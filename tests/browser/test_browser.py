@@ -61,6 +61,38 @@ RUN_IN_NEXT_CELL = [
 
 VIEWPORT = {"width": 1800, "height": 1200}
 
+GROWING = [
+    "from nnreg_core.display import Comparison, Dashboard\n"
+    "dash = Dashboard(regularizer='l2', dataset='moons', hidden=(16, 16), epochs=30, seed=0,\n"
+    "                 controls=('strength',))\n"
+    "dash",
+    "compare = Comparison(left=dict(regularizer='l2', strength=1e-3),\n"
+    "                     right=dict(regularizer='l1', strength=1e-3), dataset='moons',\n"
+    "                     hidden=(16, 16), epochs=30, controls=('strength',))\n"
+    "compare",
+]
+"""A dashboard and a comparison, to watch them grow with the screen."""
+SCREENS = {"1920x1080": {"width": 1920, "height": 1080}, "1280x720": {"width": 1280, "height": 720}}
+GROWTH_TIMEOUT_S = 30.0
+"""How long the live figures may take to reach their new size after the window changed."""
+
+CANVAS_SIZES = """() => [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jupyter-matplotlib-canvas-div canvas:first-child')]
+    .map((canvas) => {
+        const box = canvas.getBoundingClientRect();
+        const room = canvas.closest('.jp-OutputArea-output').getBoundingClientRect();
+        return {width: Math.round(box.width), height: Math.round(box.height),
+                left: Math.round(box.left), right: Math.round(box.right),
+                room_left: Math.round(room.left), room_right: Math.round(room.right),
+                probe: Math.floor(canvas.closest('.jupyter-matplotlib').parentElement
+                                  .firstElementChild.getBoundingClientRect().width)};
+    })"""
+"""Each live figure's size on the page, where it and its output area start and end, and the
+width its probe (the first child of its box) reports (CSS pixels)."""
+
+KERNEL_SIZES = ("print(*[tuple(int(v) for v in f.bbox.size) for f in (dash.figure, "
+                "compare.left.figure, compare.right.figure)], file=open({path!r}, 'w'))")
+
 PROBE_SOURCE = '''\
 %matplotlib widget
 import numpy as np
@@ -168,14 +200,15 @@ def new_artifacts_dir(name):
 
 
 @contextlib.contextmanager
-def notebook_page(lab, notebook_name, artifacts):
-    """A new page on a notebook of the server's root, all cells run without an error.
+def notebook_page(lab, notebook_name, artifacts, viewport=VIEWPORT):
+    """A new page (``viewport`` large) on a notebook of the server's root, all cells run without
+    an error.
 
     On any failure inside, the page is saved as ``page_on_failure.png`` in ``artifacts``; the page
     is always closed.
     """
     server, chromium_browser = lab
-    page = chromium_browser.new_page(viewport=VIEWPORT)
+    page = chromium_browser.new_page(viewport=viewport)
     page.set_default_timeout(60_000)
     try:
         browser.open_notebook(page, server, notebook_name)
@@ -277,6 +310,79 @@ def test_dashboard_shown_before_run_shows_the_trained_state(lab):
         (artifacts / "figure_after_run.png").write_bytes(shot)
         page.screenshot(path=artifacts / "page_after_run.png")
         assert_figure_shows_kernel_render(page, server, figure, shot, artifacts)
+
+
+def kernel_sizes(page, server):
+    """The pixel sizes the kernel renders the dashboard's and the comparison's figures at."""
+    path = server.root_dir / "kernel_sizes.txt"
+    browser.kernel_execute(page, KERNEL_SIZES.format(path=path.name))
+    return [list(map(int, re.findall(r"\d+", pair))) for pair in
+            re.findall(r"\(\d+, \d+\)", path.read_text())]
+
+
+def expected_sizes(shown, window_height):
+    """The sizes :func:`~nnreg_core.display.zoom.zoom_for` gives the dashboard (828x446.4 at
+    zoom 1) and the comparison's sides (576x504) in the rooms their probes have on the page."""
+    from nnreg_core.display.zoom import zoom_for
+
+    sizes = []
+    for size, seen in zip(((828, 446.4), (576, 504), (576, 504)), shown):
+        zoom = zoom_for(seen["probe"], window_height, size)
+        sizes.append([round(v * zoom) for v in size])
+    return sizes
+
+
+def sizes_once_grown(page, server, done, timeout_s=GROWTH_TIMEOUT_S):
+    """``(shown, kernel)`` once ``done(shown)`` holds and every canvas shows its figure at the
+    kernel's size (or the timeout passed): each canvas's size and room, and the kernel's."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        shown, kernel = page.evaluate(CANVAS_SIZES), kernel_sizes(page, server)
+        agree = [[s["width"], s["height"]] for s in shown] == kernel
+        if (agree and done(shown)) or time.monotonic() > deadline:
+            return shown, kernel
+        time.sleep(0.5)
+
+
+@pytest.mark.browser
+def test_live_figures_grow_with_a_wider_screen_and_shrink_back(lab):
+    """At 1920x1080 with the file browser open a dashboard is drawn 1.5 times larger (text too)
+    and each side of a comparison fills its column; back at 1280x720 both are as designed, and
+    nothing is wider than its output area at either size."""
+    server, _ = lab
+    nbformat.write(code_notebook(GROWING), server.root_dir / "growing.ipynb")
+    artifacts = new_artifacts_dir("growing")
+    with notebook_page(lab, "growing.ipynb", artifacts, SCREENS["1920x1080"]) as page:
+        page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+        output = browser.output_with_slider(page, STRENGTH_LABEL)
+        shown, kernel = sizes_once_grown(page, server,
+                                         lambda s: len(s) == 3 and min(x["width"] for x in s) > 576)
+        sizes = {"1920x1080": shown}
+        (artifacts / "sizes.json").write_text(json.dumps(sizes, indent=1))
+        assert kernel[0] == [1242, 670], f"the dashboard is not at 1.5 times 828x446: {kernel}"
+        assert kernel == expected_sizes(shown, 1080), (kernel, shown)
+        assert [[s["width"], s["height"]] for s in shown] == kernel, (shown, kernel)
+        assert kernel[1] == kernel[2] and kernel[1][0] > 576 * 1.2, kernel
+        assert shown[1]["right"] < shown[2]["right"] - kernel[2][0] + 1, "sides not side by side"
+        assert all(s["right"] <= s["room_right"] for s in shown), shown
+        figure = browser.figure_in(output)
+        shot = browser.wait_until_finished(output, figure)
+        assert_figure_shows_kernel_render(page, server, figure, shot, artifacts)
+        page.screenshot(path=artifacts / "page_1920x1080.png")
+
+        page.set_viewport_size(SCREENS["1280x720"])
+        shown, kernel = sizes_once_grown(page, server,
+                                         lambda s: len(s) == 3 and max(x["width"] for x in s) < 848)
+        sizes["1280x720"] = shown
+        (artifacts / "sizes.json").write_text(json.dumps(sizes, indent=1))
+        assert kernel == expected_sizes(shown, 720), (kernel, shown)
+        assert kernel[0][0] <= 828 and kernel[1] == [576, 504], kernel
+        assert [[s["width"], s["height"]] for s in shown] == kernel, (shown, kernel)
+        assert all(s["right"] <= s["room_right"] for s in shown), shown
+        shrunk = new_artifacts_dir("growing/1280x720")
+        assert_figure_shows_kernel_render(page, server, figure, browser.canvas_png(figure),
+                                          shrunk)
+        page.screenshot(path=artifacts / "page_1280x720.png")
 
 
 @pytest.mark.parametrize("ci, outcome", [("", pytest.skip.Exception),

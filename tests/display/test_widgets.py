@@ -721,3 +721,36 @@ def test_a_row_of_panels_too_narrow_for_its_titles_shortens_them_and_none_overla
         spans = title_spans(fig, axes)
         assert spans[0][0] >= 0 and spans[-1][1] <= fig.bbox.width
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_widget_messages_from_another_thread_run_on_the_kernels_thread():
+    """ipykernel 7 may deliver widget messages on a subshell thread: handlers run on the
+    loop's thread in turn, never beside a cell or a loop callback that changes the figure."""
+    from nnreg_core.display.player import on_loop_thread
+
+    async def scenario():
+        home = threading.get_ident()
+        ran = []
+        handler = on_loop_thread(lambda x: ran.append((x, threading.get_ident())))
+        other = threading.Thread(target=handler, args=(1,))
+        other.start()
+        other.join()
+        assert ran == []                               # not run on the other thread
+        await asyncio.sleep(0.01)
+        assert ran == [(1, home)]
+        handler(2)                                     # on the loop's thread: at once
+        assert ran[-1] == (2, home)
+
+        dash = widgets.Dashboard(**SMALL)
+        dash.build.wait()
+        drawn_on = []
+        dash.canvas.mpl_connect("draw_event", lambda _: drawn_on.append(threading.get_ident()))
+        other = threading.Thread(target=dash.canvas._handle_message,
+                                 args=(dash.canvas, {"type": "draw"}, []))
+        other.start()
+        other.join()
+        assert drawn_on == []
+        await asyncio.sleep(0.05)
+        assert drawn_on == [home]
+
+    asyncio.run(scenario())
