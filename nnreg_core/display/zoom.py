@@ -38,6 +38,9 @@ export default {{
   render({{ model, el }}) {{
     el.style.width = "100%";
     el.style.height = "0px";
+    const showZoom = () => {{ el.dataset.zoom = String(model.get("zoom")); }};
+    showZoom();
+    model.on("change:zoom", showZoom);
     let timer = null;
     const report = () => {{
       const room = Math.floor(el.getBoundingClientRect().width);
@@ -54,6 +57,7 @@ export default {{
     window.addEventListener("resize", later);
     return () => {{
       observer.disconnect();
+      model.off("change:zoom", showZoom);
       window.removeEventListener("resize", later);
       clearTimeout(timer);
     }};
@@ -93,10 +97,12 @@ def probe_class():
 
     class RoomProbe(anywidget.AnyWidget):
         """An invisible full-width widget that reports its width (``room``) and the window's
-        height (``window_height``), in CSS pixels, whenever either changes."""
+        height (``window_height``), in CSS pixels, whenever either changes; it shows the zoom
+        its figure is drawn at as its element's ``data-zoom``."""
         _esm = PROBE_JS
         room = traitlets.Int(0).tag(sync=True)
         window_height = traitlets.Int(0).tag(sync=True)
+        zoom = traitlets.Float(1.0).tag(sync=True)
 
     return RoomProbe
 
@@ -127,6 +133,8 @@ class Zoom:
         if zoom == self.zoom:
             return
         self.zoom, dpi = zoom, self.dpi * zoom
+        if self.probe is not None:
+            self.probe.zoom = zoom
         # as matplotlib's own canvas._set_device_pixel_ratio does: _original_dpi is the dpi of
         # one CSS pixel, rendered at that times the screen's device pixel ratio (changing only
         # the dpi, a HiDPI screen would undo the zoom); the browser is told once, below

@@ -11,7 +11,8 @@ matching ``notebooks/*.ipynb`` is opened, Run All'd, and checked:
   takes it; JupyterLab keeps a plain ArrowUp/ArrowDown on a menu for moving between cells);
 - every strength slider, moved by one ArrowRight on its handle, changes its figure, which
   reaches its final picture within :data:`ANSWER_SECONDS` of the key press;
-- a menu change leaves as many canvases in the dashboard as before (no stale copy).
+- a menu change leaves as many canvases in the dashboard as before (no stale copy);
+- at 1920x1080 every live figure grows (:data:`MIN_GROWTH`) and still fits its output area.
 
 Each notebook's checks are written to ``tests/artifacts/browser/<test>/checks.json``, with a
 1280x720 screenshot of each dashboard (and its deuteranopia simulation) and of each static
@@ -34,6 +35,11 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
 VIEWPORT = {"width": 1280, "height": 720}
+WIDE_VIEWPORT = {"width": 1920, "height": 1080}
+MIN_GROWTH = 1.2
+"""At 1920x1080 every live figure is drawn at least this many times its design size."""
+GROWTH_SECONDS = 15.0
+"""How long a live figure may take to reach its size at 1920x1080 once in view."""
 MIN_TEXT_PX = 14
 """No tick label under this many screen pixels."""
 ANSWER_SECONDS = 1.0
@@ -225,6 +231,48 @@ def check_menu_change(page, output, number):
             "canvases_after": after}, problems
 
 
+def zooms(output):
+    """``[(zoom, canvas width, room), …]`` of each live figure in ``output``: the zoom its probe
+    shows (``data-zoom``), its canvas's CSS width and the width of its box."""
+    return output.evaluate("""(el) => [...el.querySelectorAll('.jupyter-matplotlib-canvas-div')]
+        .map((div) => {
+            const box = div.closest('.jupyter-matplotlib').parentElement;
+            const probe = box.querySelector('[data-zoom]');
+            return [probe ? parseFloat(probe.dataset.zoom) : null,
+                    Math.round(div.querySelector('canvas').getBoundingClientRect().width),
+                    Math.floor(box.getBoundingClientRect().width)];
+        })""")
+
+
+def check_growth(page, outputs, artifacts):
+    """At 1920x1080 each live figure (scrolled into view: JupyterLab lays out only what is
+    near the screen) is drawn at :data:`MIN_GROWTH` or more times its design size and fits
+    its output area. Returns ``(zooms per dashboard at both sizes, problems)``."""
+    narrow = [zooms(output) for output in outputs]
+    page.set_viewport_size(WIDE_VIEWPORT)
+    rows, problems = [], []
+    for number, (output, before) in enumerate(zip(outputs, narrow)):
+        if not before:
+            continue
+        output.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+        deadline = time.monotonic() + GROWTH_SECONDS
+        wide = zooms(output)
+        while (min(z or 0 for z, _, _ in wide) < MIN_GROWTH
+               and time.monotonic() < deadline):
+            time.sleep(0.3)
+            wide = zooms(output)
+        settle(output, output.locator(f"{FIGURE} >> visible=true").first, time.monotonic())
+        wide = zooms(output)
+        (artifacts / f"dashboard{number}_1920x1080.png").write_bytes(page.screenshot())
+        rows.append({"dashboard": number, "at_1280": before, "at_1920": wide})
+        if min(z or 0 for z, _, _ in wide) < MIN_GROWTH:
+            problems.append(f"dashboard {number}: at 1920x1080 its figures are drawn at "
+                            f"[zoom, width, room] {wide}, at 1280x720 {before}")
+    problems += [f"at 1920x1080: {row}" for row in measure.overflowing(page)]
+    page.set_viewport_size(VIEWPORT)
+    return rows, problems
+
+
 def save_views(page, output, name, artifacts):
     """A 1280x720 screenshot with ``output`` scrolled into view, and its deuteranopia version."""
     output.evaluate("(el) => el.scrollIntoView({block: 'start'})")
@@ -299,6 +347,8 @@ def test_notebook_reads_on_a_projector(lab, notebook):
         checks[f"strength slider answers within {ANSWER_SECONDS:g} s"] = strength
         checks["no duplicated canvas after a menu change"] = menus
         checks["every control reached and moved by keyboard"] = keyboard
+        measured["growth"], checks["live figures grow at 1920x1080 and fit"] = check_growth(
+            page, outputs, artifacts)
         checks["no console errors"] = log.console
         checks["no failed requests"] = log.requests
     except Exception as error:
