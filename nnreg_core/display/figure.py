@@ -59,9 +59,9 @@ class LiveFigure:
             display(self.figure)
 
     def _zoomed(self):
-        """The figure's dpi changed: the blitter's background no longer fits; render anew."""
+        """The figure's dpi changed: the blitter's background no longer fits (the browser's
+        refresh after the resize renders everything anew)."""
         self.blitter.background = None
-        self.flush()
 
     def whole_frames(self, whole):
         if self.canvas is not None:

@@ -126,7 +126,7 @@ class GeometryExplorer:
         self.slider.observe(on_loop_thread(lambda change: self.set_lambda(change["new"])),
                             names="value")
         self.output = None if self.canvas is not None else W.Output()
-        self.zoom = None if self.canvas is None else Zoom(self.canvas, self.canvas.draw_idle)
+        self.zoom = None if self.canvas is None else Zoom(self.canvas)
         self.widget = W.VBox([self.slider, *(self.zoom.widgets() if self.zoom is not None
                                              else [self.output])])
         self.set_lambda(lam)

@@ -108,12 +108,15 @@ def probe_class():
 
 
 class Zoom:
-    """Render ``canvas``'s figure at the zoom its probe's room allows; ``on_zoom()`` redraws.
+    """Render ``canvas``'s figure at the zoom its probe's room allows.
 
     ``zoom`` is the current zoom; :meth:`apply` sets one directly (as a probe report does).
+    The browser answers the canvas's new size with a "refresh", which renders the figure anew:
+    one frame (a second one sent meanwhile would only replace it while the browser decodes).
+    ``on_zoom()``, if given, drops what the new size makes stale (a blitter's background).
     """
 
-    def __init__(self, canvas, on_zoom):
+    def __init__(self, canvas, on_zoom=None):
         self.canvas, self.figure, self.on_zoom = canvas, canvas.figure, on_zoom
         self.dpi, self.inches = self.figure.dpi, tuple(self.figure.get_size_inches())
         self.size_px = tuple(v * self.dpi for v in self.inches)
@@ -128,8 +131,8 @@ class Zoom:
             self.apply(zoom_for(self.probe.room, self.probe.window_height, self.size_px))
 
     def apply(self, zoom):
-        """Render at ``72 × zoom`` dpi (the figure's inches unchanged), tell the browser the
-        canvas's new size and redraw; nothing when ``zoom`` is the current one."""
+        """Render at ``72 × zoom`` dpi from now on (the figure's inches unchanged) and tell the
+        browser the canvas's new size; nothing when ``zoom`` is the current one."""
         if zoom == self.zoom:
             return
         self.zoom, dpi = zoom, self.dpi * zoom
@@ -142,8 +145,9 @@ class Zoom:
         self.figure._set_dpi(dpi * self.canvas.device_pixel_ratio, forward=False)
         # whole CSS pixels, so the browser's answer (its canvas size) keeps the figure's inches
         self.figure.set_size_inches([round(v * dpi) / dpi for v in self.inches], forward=False)
+        if self.on_zoom is not None:
+            self.on_zoom()
         self.canvas.manager.resize(*self.figure.bbox.size)
-        self.on_zoom()
 
     def widgets(self):
         """What shows the figure, in page order: the probe (when anywidget is there), then the
