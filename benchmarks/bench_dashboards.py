@@ -15,7 +15,9 @@ assignments; a regularizer a notebook chooses by a sweep is L2 at 0.01 here). Fo
 Then 30 re-creations of a dashboard in one cell (as re-running it does): resident memory growth
 (goal < 20 MB).
 
-Run: ``python benchmarks/bench_dashboards.py [NN ... | playground]`` (timings vary with the machine's load).
+Run: ``python benchmarks/bench_dashboards.py [--zoom Z] [NN ... | playground]`` (timings vary
+with the machine's load). ``--zoom 1.5`` draws every figure as a 1920 px screen shows it
+(:mod:`nnreg_core.display.zoom`): 2.25 times the pixels of the default, 1280 px, size.
 BLAS runs on one thread, as in the tests and the notebook kernels they start.
 """
 import os
@@ -26,7 +28,6 @@ import ast  # noqa: E402
 import gc
 import json  # noqa: E402
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -85,11 +86,12 @@ def notebook_calls(path):
     return calls
 
 
-def connect(dash):
-    """As a dashboard shown in a browser: displayed, the first full render done, and ipympl
-    no longer re-encoding a PNG for embedding."""
+def connect(dash, zoom=1.0):
+    """As a dashboard shown in a browser: displayed (its figure at ``zoom``), the first full
+    render done, and ipympl no longer re-encoding a PNG for embedding."""
     dash._repr_mimebundle_()
     dash.canvas.syncing_data_url = False
+    dash.view.zoom.apply(zoom)
     dash.figure.canvas.draw()
     return dash
 
@@ -122,7 +124,7 @@ def rebuild_seconds(dash):
     return time.perf_counter() - start
 
 
-def measure(source, names):
+def measure(source, names, zoom=1.0):
     namespace = {"Dashboard": Dashboard, "Comparison": Comparison, **names}
     start = time.perf_counter()
     made = eval(source, namespace)  # noqa: S307 - the notebook's own call
@@ -131,7 +133,7 @@ def measure(source, names):
     dashes = [made.left, made.right] if isinstance(made, Comparison) else [made]
     times, fps, rebuild, cache = [], [], [], 0
     for dash in dashes:
-        connect(dash)
+        connect(dash, zoom)
         times += slider_times(dash)
         fps.append(replay_fps(dash))
         rebuild.append(rebuild_seconds(dash))
@@ -157,7 +159,9 @@ def recreation_growth(n=30):
     return rss[-1] - rss[0], rss[-1] - rss[n // 2]
 
 
-def main(selected):
+def main(selected, zoom=1.0):
+    if zoom != 1:
+        print(f"Figures drawn at zoom {zoom:g}")
     print("notebook   dashboard    path build  slider median  worst   replay   rebuild  cache")
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         name = path.stem.split("_")[0]            # "01", …, "playground"
@@ -165,7 +169,7 @@ def main(selected):
             continue
         for source, names in notebook_calls(path):
             try:
-                r = measure(source, names)
+                r = measure(source, names, zoom)
             except NameError as err:      # a name computed by an earlier cell, not a literal
                 print(f"{name:<10} skipped: {err}")
                 continue
@@ -178,4 +182,10 @@ def main(selected):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="NN or playground (default: all)")
+    parser.add_argument("--zoom", type=float, default=1.0,
+                        help="draw the figures at this zoom (1.5: a 1920 px screen)")
+    args = parser.parse_args()
+    main(args.notebooks, args.zoom)
