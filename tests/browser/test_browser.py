@@ -90,8 +90,9 @@ CANVAS_SIZES = """() => [...document.querySelectorAll(
 """Each live figure's size on the page, where it and its output area start and end, and the
 width its probe (the first child of its box) reports (CSS pixels)."""
 
-KERNEL_SIZES = ("print(*[tuple(int(v) for v in f.bbox.size) for f in (dash.figure, "
-                "compare.left.figure, compare.right.figure)], file=open({path!r}, 'w'))")
+KERNEL_SIZES = ("import json, pathlib\n"
+                "pathlib.Path({path!r}).write_text(json.dumps([[int(v) for v in f.bbox.size] "
+                "for f in (dash.figure, compare.left.figure, compare.right.figure)]))")
 
 PROBE_SOURCE = '''\
 %matplotlib widget
@@ -314,10 +315,9 @@ def test_dashboard_shown_before_run_shows_the_trained_state(lab):
 
 def kernel_sizes(page, server):
     """The pixel sizes the kernel renders the dashboard's and the comparison's figures at."""
-    path = server.root_dir / "kernel_sizes.txt"
+    path = server.root_dir / "kernel_sizes.json"
     browser.kernel_execute(page, KERNEL_SIZES.format(path=path.name))
-    return [list(map(int, re.findall(r"\d+", pair))) for pair in
-            re.findall(r"\(\d+, \d+\)", path.read_text())]
+    return json.loads(path.read_text())
 
 
 def expected_sizes(shown, window_height):
