@@ -136,7 +136,7 @@ class ReferenceStep:
 
     The interface every step of a run shares (the fast ones in :mod:`nnreg_core.fast`):
     ``kind``, ``holds(params)``, ``prepare(X)``, ``epoch(params, batches, opt_state, groups,
-    rng) -> finite`` and ``largest_weight(params)``.
+    rng) -> finite``, ``largest_weight(params)`` and ``on_parts(work, params)``.
     """
 
     kind = "reference"
@@ -165,3 +165,9 @@ class ReferenceStep:
     def largest_weight(params):
         """The largest ``|w|`` over every parameter (NaN if any is NaN)."""
         return largest_weight(params.values())
+
+    @staticmethod
+    def on_parts(work, params):
+        """``[work(params)]``: measurements of the whole model axis at once (the fast steps
+        that spread over threads cut it into parts)."""
+        return [work(params)]

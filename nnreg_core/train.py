@@ -231,10 +231,22 @@ class Run:
 
     def _evaluate(self, params, split):
         """``(data loss, accuracy)`` of ``params`` on ``split`` ("train" or "test"), in
-        ``evaluate_dtype``."""
+        ``evaluate_dtype``; a batched run's models are evaluated in parts on the threads its
+        step spreads over (``stepper.on_parts``; each model's numbers are the same either
+        way)."""
         X, T = self._evaluation_split(split)
-        out, _ = self.model.forward(params, X)
-        return as_float64(self.model.data_loss(out, T)), as_float64(self.model.accuracy(out, T))
+
+        def measure(part):
+            out, _ = self.model.forward(part, X)
+            return self.model.data_loss(out, T), self.model.accuracy(out, T)
+
+        parts = self._choose_step().on_parts(measure, params)
+        if len(parts) == 1:
+            loss, accuracy = parts[0]
+        else:
+            loss = np.concatenate([part[0] for part in parts])
+            accuracy = None if parts[0][1] is None else np.concatenate([p[1] for p in parts])
+        return as_float64(loss), as_float64(accuracy)
 
     def _evaluation_split(self, split):
         """``(X, T)`` of a split in ``evaluate_dtype`` (cast once)."""

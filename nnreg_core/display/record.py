@@ -6,11 +6,13 @@ For K models trained together (a path of strengths, or one live run with K = 1) 
 - the reported numbers (data losses, penalty, accuracies, weight norm, exact zeros), ``(E, K)``;
 - per layer, the weight histogram's counts on fixed bins ``(E+1, K, n_bins)`` with the exact
   zeros and the weights beyond the bins;
-- at a coarser step, what the map panel shows: class probabilities on a grid over the inputs
-  (2-D classification, stored as bytes, ``p ≈ byte/255``) or the fitted curve (1-D regression).
+- at a coarser step, the weights in float32, from which the map panel's picture of one model is
+  computed when a frame is drawn (about a millisecond): class probabilities on a grid over the
+  inputs (2-D classification, as bytes, ``p ≈ byte/255``) or the fitted curve (1-D regression).
+  Computing the maps of every model while training took a third of a path's time.
 
-Nothing else of the weights is kept, so a whole path fits in a few MB (:attr:`Recording.nbytes`)
-and any epoch of any model is drawn without training: :meth:`Recording.frame`.
+So a whole path fits in a few MB (:attr:`Recording.nbytes`) and any epoch of any model is drawn
+without training: :meth:`Recording.frame`.
 NumPy only.
 """
 from dataclasses import dataclass, field
@@ -24,6 +26,8 @@ FIELDS = ("train_loss", "test_loss", "penalty", "train_accuracy", "test_accuracy
           "weight_norm", "zeros")
 MAP_RESOLUTION = 48
 FIT_RESOLUTION = 200
+MAPS_KEPT = 64
+"""Computed maps a Recording keeps for drawing them again (a replay's frames, a slider's)."""
 
 
 def boundary_grid(X, resolution=MAP_RESOLUTION, pad=0.5):
@@ -98,7 +102,7 @@ class Recording:
         self.total, self.bins, self.probe = int(total), np.asarray(bins), probe
         self.epochs, self.map_index = [], []
         self.curves = {name: [] for name in FIELDS}
-        self.snapshots, self.maps = [], []
+        self.snapshots, self.map_weights, self._maps = [], [], {}
         self.diverged = np.zeros(len(self.strengths), dtype=int)
         self.message = ""
         self.changes = []
@@ -119,9 +123,9 @@ class Recording:
         counts = layer_counts(params, self.bins)
         self.snapshots.append(counts)
         self.n_weights = sum(int(c[0].sum()) for c, _, _ in counts)
-        if (with_map or not self.maps) and self.probe is not None:
-            self.maps.append(self.probe(params))
-        self.map_index.append(len(self.maps) - 1)
+        if (with_map or not self.map_weights) and self.probe is not None:
+            self.map_weights.append({n: p.astype(np.float32) for n, p in params.items()})
+        self.map_index.append(len(self.map_weights) - 1)
 
     def mark_diverged(self, models, epoch, message):
         """Models that blew up at ``epoch``: later frames of theirs say so."""
@@ -153,9 +157,17 @@ class Recording:
                      [c for c in self.changes if c[0] <= epoch])
 
     def _map(self, k, index):
-        if not self.maps:
+        """Model k's map at its ``index``-th recorded epoch (the last map kept by then)."""
+        if not self.map_weights:
             return None
-        values = self.maps[self.map_index[index]][k]
+        key = (k, self.map_index[index])
+        values = self._maps.get(key)
+        if values is None:
+            weights = self.map_weights[key[1]]
+            values = self.probe({name: p[k:k + 1] for name, p in weights.items()})[0]
+            if len(self._maps) >= MAPS_KEPT:
+                self._maps.pop(next(iter(self._maps)))
+            self._maps[key] = values
         return values.astype(np.float32) / 255 if values.dtype == np.uint8 else values
 
     def _message(self, k, epoch):
@@ -180,11 +192,13 @@ class Recording:
 
     @property
     def nbytes(self):
-        """Bytes the recording holds (curves, histogram counts, maps)."""
+        """Bytes the recording holds (curves, histogram counts, the maps' weights and the maps
+        computed so far)."""
         curves = sum(v.nbytes for values in self.curves.values() for v in values
                      if v is not None)
         counts = sum(a.nbytes for layers in self.snapshots for c in layers for a in c)
-        return curves + counts + sum(m.nbytes for m in self.maps)
+        weights = sum(p.nbytes for kept in self.map_weights for p in kept.values())
+        return curves + counts + weights + sum(m.nbytes for m in self._maps.values())
 
 
 def probabilities_probe(model, grid):

@@ -16,6 +16,10 @@ from ..train import Run
 
 OWN_DATA = "your data"
 MODES = ("path", "live")
+TRAIN_DTYPE = np.float32
+"""The precision dashboards train in (path and live alike): float32 tanh is vectorized in NumPy,
+so a path trains about twice as fast, and a drawn curve needs no more than its 7 digits. The
+lessons' exact claims are proven in float64 by the core and its tests."""
 
 
 @dataclass
@@ -32,7 +36,7 @@ class Settings:
     batch_size: int = 32
     seed: int = 0
     n_train: int = 200
-    n_test: int = 1000
+    n_test: int = 500   # every evaluated epoch measures it: 500 halves the path's time
     noise: float = 0.25
     activation: str = "tanh"
 
@@ -158,7 +162,7 @@ def build_run(settings, dataset, strength=None, n_models=None, snapshots=True,
         ``(net, regularizers, run)``; the initial weights come from ``settings.seed``.
     """
     net = MLP(dataset.sizes(settings.hidden), activation=settings.activation, loss=dataset.loss)
-    params = net.init(np.random.default_rng(settings.seed), n_models=n_models)
+    params = net.init(np.random.default_rng(settings.seed), n_models=n_models, dtype=TRAIN_DTYPE)
     value = settings.strength if strength is None else strength
     regs = catalog.make(settings.regularizer, value, lr=settings.lr, **settings.knobs)
     run = Run(net, params, dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,

@@ -19,7 +19,7 @@ from ..steps import ReferenceStep
 from .fused import FusedSGD
 from .fused_parts import can_fuse, checks_each_step, fused_order
 from .packed import Packed, PackedStep, can_pack
-from .threads import ChunkedSteps, can_split, usable_cores
+from .threads import ChunkedSteps, can_split, on_model_chunks, usable_cores
 
 BACKENDS = ("auto", "reference")
 
@@ -75,6 +75,11 @@ class PackedRun:
         """The largest ``|w|`` over the packing, in one call (NaN if any is NaN)."""
         return float(np.max(np.abs(self.packed.flat), initial=0.0))
 
+    @staticmethod
+    def on_parts(work, params):
+        """``[work(params)]``, the whole model axis at once."""
+        return [work(params)]
+
 
 class OnePackedStep(PackedRun):
     """One packed step (:class:`~.packed.PackedStep` or :class:`~.fused.FusedSGD`), batch by
@@ -109,6 +114,11 @@ class ChunkStep(PackedRun):
     def prepare(self, X):
         """The inputs as the chunks' steps take them."""
         return self.chunks.steps[0].prepare(X)
+
+    def on_parts(self, work, params):
+        """``work(part)`` for as many parts of the model axis as the chunks have workers,
+        on threads (:func:`~.threads.on_model_chunks`): a run's evaluations use both cores."""
+        return on_model_chunks(work, params, self.chunks.workers)
 
     def epoch(self, params, batches, opt_state, groups, rng):
         """Every chunk through every batch (training-mode noise never runs in chunks, so

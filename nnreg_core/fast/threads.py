@@ -56,6 +56,24 @@ def chunk_bounds(n_models, size=None):
     return [(start, min(start + size, n_models)) for start in range(0, n_models, size)]
 
 
+def on_model_chunks(work, params, workers=None):
+    """``work(part)`` for ``workers`` near-equal parts of the model axis (``params`` cut to
+    each, views), each part on its own thread (default: every usable core); the results in
+    the parts' order. Each model's numbers are those of the whole batch: ``work`` must act on
+    each model alone, as a forward pass and its per-model losses do.
+
+    >>> on_model_chunks(lambda part: part["W1"].sum(axis=(1, 2)), {"W1": np.ones((3, 2, 2))}, 2)
+    [array([4., 4.]), array([4.])]
+    """
+    n_models = len(next(iter(params.values())))
+    workers = max(1, min(usable_cores() if workers is None else int(workers), n_models))
+    edges = np.linspace(0, n_models, workers + 1).round().astype(int)
+    parts = [{name: p[a:b] for name, p in params.items()} for a, b in zip(edges, edges[1:])]
+    futures = [executor(workers - 1).submit(work, part) for part in parts[1:]]
+    first = work(parts[0])
+    return [first] + [future.result() for future in futures]
+
+
 def can_split(packed, groups, optimizer):
     """Whether a packed step may run chunk by chunk (see the module docstring)."""
     if packed is None or not packed.lead or len(chunk_bounds(packed.lead[0])) < 2:

@@ -42,6 +42,23 @@ def test_every_model_of_a_sweep_is_the_single_run_with_its_seed_and_strength():
                 experiments.largest_weight(alone.params), rel=1e-10)
 
 
+def test_a_float32_sweep_starts_from_the_float64_weights_rounded_and_ends_near_them():
+    strengths, seeds = [0.0, 0.01, 0.1], [0, 1, 2]
+    kwargs = dict(optimizer=nc.SGD(0.3), epochs=30, seeds=seeds, batch_size=10)
+    exact = experiments.sweep(NET, DATA, nc.L2, strengths, **kwargs)
+    single = experiments.sweep(NET, DATA, nc.L2, strengths, dtype=np.float32, **kwargs)
+    assert all(p.dtype == np.float32 for p in single.runs[0].params.values())
+    start32, start64 = (experiments.starts(NET, seeds, dtype) for dtype in (np.float32, np.float64))
+    assert all(np.array_equal(start32[n], start64[n].astype(np.float32)) for n in start64)
+    gap = np.abs(single.field("test_loss") - exact.field("test_loss"))
+    assert gap.max() < 1e-4
+    assert gap.max() < 0.01 * exact.sd("test_loss").min()     # far inside the seeds' spread
+    alone = experiments.train(NET, DATA, optimizer=nc.SGD(0.3), regularizers=[nc.L2(0.1)],
+                              epochs=30, batch_size=10, seed=0, dtype=np.float32)
+    assert alone.params["W1"].dtype == np.float32
+    assert alone.history[-1].test_loss == pytest.approx(single.field("test_loss")[0, 2], rel=1e-5)
+
+
 def test_a_list_of_data_draws_gives_one_row_per_draw():
     draws = [nc.load("moons", n_train=40, n_test=60, seed=s) for s in (0, 1)]
     result = experiments.sweep(NET, draws, None, [0.0], optimizer=nc.SGD(0.3), epochs=3,

@@ -82,15 +82,29 @@ def test_the_drawn_end_state_equals_a_run_of_that_strength_alone():
     dash = widgets.Dashboard(regularizer="l2", strength=1e-2, **SMALL)
     s = dash.settings
     net = nc.MLP(dash.dataset.sizes(s.hidden), activation=s.activation, loss=dash.dataset.loss)
-    run = nc.Run(net, net.init(np.random.default_rng(s.seed)), dash.dataset.X_train,
+    run = nc.Run(net, net.init(np.random.default_rng(s.seed), dtype=np.float32), dash.dataset.X_train,
                  dash.dataset.y_train, dash.dataset.X_test, dash.dataset.y_test,
                  optimizer=nc.SGD(s.lr), regularizers=[nc.L2(1e-2)], epochs=s.epochs,
                  batch_size=s.batch_size, rng=s.seed, snapshots=False)
     alone = run.run_all()[-1]
-    # trained in float64 like the run alone; its curves are evaluated in float32 (7 digits)
-    assert dash.summary()["weight_norm"] == pytest.approx(alone.weight_norm, rel=1e-9)
-    assert dash.summary()["test_loss"] == pytest.approx(alone.test_loss, rel=1e-6)
-    assert dash.summary()["test_loss"] != alone.test_loss
+    # both trained in float32 (the path batched, on threads; the run alone, one model)
+    assert dash.dataset.X_test.shape == (500, 2)
+    assert dash.summary()["weight_norm"] == pytest.approx(alone.weight_norm, rel=1e-5)
+    assert dash.summary()["test_loss"] == pytest.approx(alone.test_loss, rel=1e-5)
+
+
+def test_the_map_drawn_is_the_one_of_that_models_weights_at_that_epoch():
+    from nnreg_core.display.record import boundary_grid, probabilities_probe
+    dash = widgets.Dashboard(regularizer="l2", strength=1e-2, **SMALL)
+    recording, k = dash.recording, int(np.argmin(np.abs(dash.recording.strengths - 1e-2)))
+    assert len(recording.map_weights) < len(recording.epochs)   # kept at a coarser step
+    probe = probabilities_probe(dash.net, boundary_grid(dash.dataset.X_train))
+    for index in (0, len(recording.epochs) // 2, -1):
+        kept = recording.map_weights[recording.map_index[index]]
+        expected = probe({name: p[k:k + 1] for name, p in kept.items()})[0] / 255
+        assert np.array_equal(recording.frame(k, index).map, expected.astype(np.float32))
+    assert recording.map_index[-1] == len(recording.map_weights) - 1     # the end has its own
+    assert not np.array_equal(recording.frame(k, 0).map, recording.frame(k).map)
 
 
 def test_the_epoch_slider_scrubs_the_recorded_training():

@@ -60,3 +60,19 @@ def test_the_fast_path_equals_the_reference_step(path):
     # Control: training moved the weights, so equal weights mean equal steps.
     start = problem(PATHS[path][0])[2]
     assert max(np.max(np.abs(reference.params[n] - start[n])) for n in start) > 1e-2
+
+
+@pytest.mark.parametrize("path", ["packed on threads", "fused on threads", "fused in processes"])
+def test_evaluations_on_parts_of_the_model_axis_equal_the_whole_batchs(path):
+    n_models, optimizer, regularizers, processes = PATHS[path]
+    ds, net, params = problem(n_models)
+    run = nc.Run(net, params, ds.X_train, ds.y_train, ds.X_test, ds.y_test, optimizer=optimizer(),
+                 regularizers=regularizers(n_models), epochs=3, batch_size=10, rng=3,
+                 processes=processes)
+    run.workers = 2
+    report = run.run_all()[-1]
+    assert run.stepper.kind == path and len(run.stepper.on_parts(len, run.params)) == 2
+    out, _ = net.forward(run.params, ds.X_test)
+    T = net.encode_targets(ds.y_test, out.shape[1])   # (K, n, C): n samples
+    assert np.array_equal(report.test_loss, net.data_loss(out, T))
+    assert np.array_equal(report.test_accuracy, net.accuracy(out, T))
