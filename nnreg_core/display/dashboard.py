@@ -118,7 +118,7 @@ class Dashboard:
         self.settings = Settings(regularizer, strength, knobs,
                                  OWN_DATA if self.own else dataset, check_hidden(hidden), lr,
                                  epochs, batch_size, seed, n_train).check()
-        self.recording = self.build = self.live = self.panels = None
+        self.recording = self.build = self.live = self.panels = self._preview = None
         self.index, self.draw_count, self.drawn = -1, 0, None
         self.on_draw = self.on_rows = self.on_install = None
         self._quiet, self._pending, self._running = False, set(), threading.Lock()
@@ -330,8 +330,10 @@ class Dashboard:
                                                self.settings.strength, self.settings.lr)
         net, _, run = build_run(self.settings, self.dataset, snapshots=False)
         bins = fixed_bins({n: p for n, p in run.params.items() if n.startswith("W")})
+        self._preview = None
         if self.recording is None:
             self.net, self.bins, self.limits = net, bins, None
+            self._preview = (net, bins)
             preview = Recording([self.settings.strength], self.settings.epochs, bins,
                                 map_probe(net, self.dataset))
             preview.add(0, with_model_axis(run.params))
@@ -353,12 +355,25 @@ class Dashboard:
         self.limits = path_limits(recording)
         self.index = -1
         self._set_epoch_options()
-        self._new_panels()
+        if self._shows_preview_of(net, bins):
+            self.panels.apply_limits(self.limits)       # the same layout: no new axes
+            self._redraw()
+        else:
+            self._new_panels()
+        self._preview = None
         self._progress(self.settings.epochs, self.settings.epochs)  # full, however it got here
         self._status(f"{len(recording)} strength{'s' if len(recording) != 1 else ''} trained · cache "
                      f"{recording.nbytes / 2 ** 20:.1f} MB")
         if self.on_install is not None:
             self.on_install()
+
+    def _shows_preview_of(self, net, bins):
+        """Whether the panels are still the untrained preview of this ``net`` and ``bins``,
+        laid out as the trained path's end state needs (then only their limits change)."""
+        preview = self._preview
+        return (preview is not None and preview[0] is net and preview[1] is bins
+                and self.live is None and self.panels is not None
+                and self.panels.wrap_title == self.panels.wraps(self.frame()))
 
     def share_limits(self, limits):
         """Fix the axes to ``limits`` (see :class:`~nnreg_core.display.panels.Panels`), e.g.

@@ -128,8 +128,8 @@ class Panels:
         top = "weights" in panels
         bottom = bottom_panels(panels, dataset)
         self.title = fig.suptitle("", fontsize=TITLE_FONT + 1, y=0.985)
-        self.wrap_title = (title_lines == 2 if title_lines is not None else
-                           text_width(self.heading(frame), TITLE_FONT + 1, fig) > fig.bbox.width)
+        self.title_lines = title_lines
+        self.wrap_title = self.wraps(frame)
         first_row_top = 0.83 if self.wrap_title else 0.87
         if top:
             n_layers = len(net.sizes) - 1
@@ -179,6 +179,13 @@ class Panels:
         curves.legend.remove()
         curves.legend = fit_legend(curves.ax, opaque_legend(curves.ax, curves.legend_at), {},
                                    curves.legend_at, 1)
+
+    def wraps(self, frame):
+        """Whether ``frame``'s heading takes two lines (fixed by ``title_lines``, else: when one
+        line is wider than the figure)."""
+        if self.title_lines is not None:
+            return self.title_lines == 2
+        return text_width(self.heading(frame), TITLE_FONT + 1, self.fig) > self.fig.bbox.width
 
     def apply_limits(self, limits):
         """Fix the axes to new ``limits`` (as the constructor's) in place, without rebuilding

@@ -768,3 +768,21 @@ def test_widget_messages_from_another_thread_run_on_the_kernels_thread():
         assert drawn_on == [home]
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("panels", [("weights", "loss", "boundary", "norm"), ("loss", "boundary")])
+def test_the_trained_path_draws_on_the_previews_axes_as_new_panels_would(panels, monkeypatch):
+    built = []
+    new_panels = widgets.Dashboard._new_panels
+    monkeypatch.setattr(widgets.Dashboard, "_new_panels",
+                        lambda self: (built.append(1), new_panels(self)))
+    dash = widgets.Dashboard(panels=panels, **SMALL)
+    preview_axes = list(dash.figure.axes)
+    dash.run()
+    assert len(built) == 1 and dash.figure.axes == preview_axes   # the path reused the preview's
+    dash.figure.canvas.draw()
+    reused = rendered(dash)
+    dash._new_panels()
+    assert dash.figure.axes != preview_axes
+    dash.figure.canvas.draw()
+    assert np.array_equal(reused, rendered(dash))
