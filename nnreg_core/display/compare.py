@@ -8,7 +8,7 @@ from matplotlib import pyplot as plt
 
 from .dashboard import Dashboard, close_widgets
 from .layout import owned_by, register_for_cell
-from .figure import DPI
+from .figure import DPI, png_image
 from .panels import PANEL_LAYOUT
 from .player import on_loop_thread
 
@@ -182,6 +182,11 @@ class Comparison:
     def summary(self):
         """``{"left": …, "right": …}``: each side's :meth:`Dashboard.summary`."""
         return {"left": self.left.summary(), "right": self.right.summary()}
+
+    def snapshot(self):
+        """Both live figures as drawn now, left on top of right, as one PNG image (see
+        :meth:`Dashboard.snapshot`)."""
+        return png_image(self.left.view.rendered(), self.right.view.rendered())
 
     def static_figure(self):
         """Both sides' current state on one pyplot Figure, left on top of right: at the live

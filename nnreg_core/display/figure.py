@@ -2,8 +2,12 @@
 without ipympl, redrawn into an ``Output``), created once and updated in place, and zoomed to
 the width the page gives it (:mod:`~nnreg_core.display.zoom`).
 """
+import io
+
 import ipywidgets as W
-from IPython.display import clear_output, display
+import numpy as np
+from IPython.display import Image, clear_output, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .blit import Blitter
@@ -58,6 +62,14 @@ class LiveFigure:
             clear_output(wait=True)
             display(self.figure)
 
+    def rendered(self):
+        """The whole figure drawn now, as the canvas shows it: ``(height, width, 3)`` uint8 RGB
+        at the figure's current dpi."""
+        if not isinstance(self.figure.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(self.figure)
+        self.figure.canvas.draw()
+        return np.asarray(self.figure.canvas.get_renderer().buffer_rgba())[..., :3].copy()
+
     def _zoomed(self):
         """The figure's dpi changed: the blitter's background no longer fits (the browser's
         refresh after the resize renders everything anew)."""
@@ -81,3 +93,15 @@ class LiveFigure:
                 widget.layout.close()
                 widget.close()
         self.figure.clear()
+
+
+def png_image(*pictures):
+    """``(h, w, 3)`` uint8 pictures stacked top to bottom (narrower ones padded with white on
+    the right) as one PNG :class:`IPython.display.Image`."""
+    from PIL import Image as PILImage   # matplotlib's own PNG writer
+    width = max(p.shape[1] for p in pictures)
+    rows = [np.pad(p, ((0, 0), (0, width - p.shape[1]), (0, 0)), constant_values=255)
+            for p in pictures]
+    buffer = io.BytesIO()
+    PILImage.fromarray(np.concatenate(rows)).save(buffer, format="png")
+    return Image(data=buffer.getvalue(), format="png")

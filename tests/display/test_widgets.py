@@ -786,3 +786,33 @@ def test_the_trained_path_draws_on_the_previews_axes_as_new_panels_would(panels,
     assert dash.figure.axes != preview_axes
     dash.figure.canvas.draw()
     assert np.array_equal(reused, rendered(dash))
+
+
+def decoded(image):
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(image.data)).convert("RGB"))
+
+
+def test_a_snapshot_is_the_live_figure_as_drawn_and_matches_the_static_figure():
+    dash = widgets.Dashboard(**SMALL)
+    dash.controls["strength"].value = 0.05
+    snap = decoded(dash.snapshot())
+    dash.figure.canvas.draw()
+    assert np.array_equal(snap, rendered(dash)[..., :3])
+    static = dash.static_figure()
+    static.canvas.draw()
+    static = np.asarray(static.canvas.buffer_rgba())[..., :3]
+    assert snap.shape == static.shape == (446, 828, 3)
+    assert np.mean(np.any(snap != static, axis=2)) < 0.01    # the same panels (z-order aside)
+    dash.controls["strength"].value = dash.strengths[0]
+    assert np.mean(np.any(decoded(dash.snapshot()) != snap, axis=2)) > 0.01
+
+
+def test_a_comparisons_snapshot_puts_the_left_side_above_the_right():
+    comp = widgets.Comparison(left=dict(regularizer="l2", strength=1e-2),
+                              right=dict(regularizer="l1", strength=1e-3), **SMALL)
+    snap = decoded(comp.snapshot())
+    height, width, _ = comp.left.view.rendered().shape
+    assert snap.shape == (2 * height, width, 3)
+    assert np.array_equal(snap[:height], comp.left.view.rendered())
+    assert np.array_equal(snap[height:], comp.right.view.rendered())
