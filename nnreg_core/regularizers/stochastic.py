@@ -24,6 +24,12 @@ def _check_where(where):
     return where
 
 
+def _noise_dtype(a):
+    """The precision noise is drawn in: float32 for a float32 run (so that its forward pass
+    stays float32), else float64 (the default draws, bit for bit)."""
+    return np.float32 if a.dtype == np.float32 else np.float64
+
+
 def _check_rng(rng):
     if not isinstance(rng, np.random.Generator):
         raise ValueError("training-mode noise needs rng=np.random.default_rng(seed); got "
@@ -54,8 +60,9 @@ class Dropout(Regularizer):
     def forward(self, a, rng):
         """``a * m / keep`` with ``m ~ Bernoulli(keep)``; returns ``(a_out, m / keep)``."""
         _check_rng(rng)
-        keep = per_model(self.keep, a.ndim)
-        scaled_mask = (rng.random(a.shape) < keep) / keep
+        dtype = _noise_dtype(a)
+        keep = np.asarray(per_model(self.keep, a.ndim), dtype=dtype)
+        scaled_mask = (rng.random(a.shape, dtype=dtype) < keep) / keep
         return a * scaled_mask, scaled_mask
 
     def backward(self, da, scaled_mask):
@@ -88,7 +95,9 @@ class GaussianNoise(Regularizer):
 
     def forward(self, a, rng):
         _check_rng(rng)
-        return a + per_model(self.sigma, a.ndim) * rng.standard_normal(a.shape), None
+        dtype = _noise_dtype(a)
+        sigma = np.asarray(per_model(self.sigma, a.ndim), dtype=dtype)
+        return a + sigma * rng.standard_normal(a.shape, dtype=dtype), None
 
     def backward(self, da, state):
         return da
@@ -113,7 +122,8 @@ class NonInvertedDropout(Dropout):
     def forward(self, a, rng):
         """``a * m`` with ``m ~ Bernoulli(keep)``; returns ``(a_out, m)``."""
         _check_rng(rng)
-        mask = (rng.random(a.shape) < per_model(self.keep, a.ndim)).astype(a.dtype)
+        mask = (rng.random(a.shape, dtype=_noise_dtype(a))
+                < per_model(self.keep, a.ndim)).astype(a.dtype)
         return a * mask, mask
 
     def describe(self):

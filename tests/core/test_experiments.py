@@ -112,3 +112,21 @@ def test_evaluate_measures_what_a_report_measures():
     run = experiments.train(NET, DATA, optimizer=nc.SGD(0.3), epochs=3, seed=1)
     loss, accuracy = experiments.evaluate(NET, run.params, DATA.X_test, DATA.y_test)
     assert (loss, accuracy) == (run.history[-1].test_loss, run.history[-1].test_accuracy)
+
+
+@pytest.mark.parametrize("noise", [nc.Dropout(np.array([0.5, 0.8])), nc.GaussianNoise(np.array([0.1, 0.3]))])
+def test_training_noise_keeps_a_float32_run_in_float32_and_float64_draws_as_before(noise):
+    a64 = np.ones((2, 5, 3))
+    out64, _ = noise.forward(a64, np.random.default_rng(4))
+    draws = np.random.default_rng(4)
+    strength = np.reshape(getattr(noise, "keep", getattr(noise, "sigma", None)), (2, 1, 1))
+    expected = (a64 * ((draws.random(a64.shape) < strength) / strength)
+                if isinstance(noise, nc.Dropout) else a64 + strength * draws.standard_normal(a64.shape))
+    assert np.array_equal(out64, expected)
+    out32, _ = noise.forward(a64.astype(np.float32), np.random.default_rng(4))
+    assert out32.dtype == np.float32
+    net = nc.MLP(DATA.sizes((6,)), loss=DATA.loss)
+    run = experiments.sweep(net, DATA, lambda s: [type(noise)(s)], [0.5, 0.9] if isinstance(noise, nc.Dropout) else [0.1, 0.3],
+                            optimizer=nc.SGD(0.3), epochs=2, dtype=np.float32).runs[0]
+    out, _ = net.forward(run.params, DATA.X_train.astype(np.float32), run.groups["forward"], np.random.default_rng(0))
+    assert out.dtype == np.float32 and run.params["W1"].dtype == np.float32
