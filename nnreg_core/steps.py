@@ -70,9 +70,10 @@ class ByName:
         self.grad_blocks = model.backward(self.views, cache, T)
         return self.grad_blocks
 
-    def optimizer_input(self, optimizer):
-        """The gradients as the optimizer takes them."""
-        return self.grad_blocks
+    def optimize(self, optimizer, opt_state):
+        """The optimizer's change ``{name: delta}`` for the gradients (``opt_state`` is
+        updated in place)."""
+        return optimizer.update_owned(self.grad_blocks, opt_state)[0]
 
     def add(self, delta):
         """``w += delta`` for every name."""
@@ -93,7 +94,7 @@ def update(model, space, opt_state, X, T, optimizer, groups, rng):
     space.backward(model, cache, T)
     for penalty in groups["gradient"]:
         penalty.add_grad(space.grad_blocks, space.blocks)
-    delta, opt_state = optimizer.update_owned(space.optimizer_input(optimizer), opt_state)
+    delta = space.optimize(optimizer, opt_state)
     lr = optimizer.lr
     decays = groups["decay"]
     for decay in decays:

@@ -27,7 +27,7 @@ class PathBuild:
         self.done, self.progress = done, progress
         self.cancelled = False
         self.recording = None
-        self.error = None
+        self.error = self.failure = None
         self.delivered = False
         self.loop = running_loop()
         self.thread = None
@@ -49,6 +49,8 @@ class PathBuild:
                                         cancelled=lambda: self.cancelled)
         except ValueError as err:
             self.error = err
+        except Exception as err:        # a bug, not a setting: raised again by wait()
+            self.failure = err
 
     def _train_then_deliver(self):
         self._train()
@@ -77,7 +79,7 @@ class PathBuild:
 
     def _deliver(self):
         """Hand the result over once (from :meth:`wait` or the loop, whichever comes first)."""
-        if self.delivered or self.cancelled:
+        if self.delivered or self.cancelled or self.failure is not None:
             return
         self.delivered = True
         self.done(self.recording, self.error)
@@ -86,6 +88,9 @@ class PathBuild:
         """Block until trained, then deliver (what ``Dashboard.run()`` does in a kernel)."""
         if self.thread is not None:
             self.thread.join()
+        if self.failure is not None:
+            raise RuntimeError(f"training the strength path failed: {self.failure!r}") \
+                from self.failure
         self._deliver()
 
     @property

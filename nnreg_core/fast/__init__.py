@@ -51,7 +51,10 @@ def choose_step(model, params, optimizer, groups, *, backend="auto", workers=Non
         return kind(model, packed_part, grads_part, optimizer)
 
     if not can_split(packed, groups, optimizer):
-        return OnePackedStep(make_step(packed, grads), packed, "fused" if fused else "packed")
+        step = make_step(packed, grads)
+        if not fused:
+            step.space.pack_state = True      # this step owns the whole optimizer state
+        return OnePackedStep(step, packed, "fused" if fused else "packed")
     if processes and os.name == "posix" and fused and not checks_each_step(model):
         from .processes import ProcessChunks  # only runs that ask for processes load it
         chunks = ProcessChunks(model, packed, grads, workers, make_step)

@@ -23,9 +23,14 @@ import copy
 import numpy as np
 
 from ..model import MLP
-from ..optim import SGD
+from ..optim import SGD, Adam, Momentum
 from ..regularizers.base import has_model_axis
 from ..steps import loss_is_finite, update
+
+
+ELEMENTWISE = (Momentum, Adam)
+"""Optimizers whose update acts on each element alone, so that one call over the packed buffer
+gives every element the bits of the by-name calls."""
 
 
 class Packed:
@@ -180,9 +185,66 @@ class PackedSpace:
         """The data-loss gradients, written into the gradient buffer."""
         model.backward_into(self.views, cache, T, self.grads.views)
 
-    def optimizer_input(self, optimizer):
-        """The whole buffer for plain SGD (one array), else the gradients by name."""
-        return {"all": self.grads.flat} if type(optimizer) is SGD else self.grads.views
+    def optimize(self, optimizer, opt_state):
+        """The optimizer's change for the gradients: for plain SGD, and for momentum and Adam
+        when ``pack_state`` allows it, over the whole buffer at once (``{"all": delta}``);
+        else by name. ``opt_state`` is updated in place either way."""
+        if type(optimizer) is SGD:
+            return optimizer.update_owned({"all": self.grads.flat}, opt_state)[0]
+        flat = self.flat_state(opt_state) if type(optimizer) in ELEMENTWISE else None
+        if flat is None:
+            return optimizer.update_owned(self.grads.views, opt_state)[0]
+        state, scalars = flat
+        state.update((key, opt_state[key]) for key in scalars)
+        delta, _ = optimizer.update_owned({"all": self.grads.flat}, state)
+        opt_state.update((key, state[key]) for key in scalars)   # e.g. Adam's step count
+        return delta
+
+    pack_state = False
+    """Whether :meth:`optimize` may move an optimizer's by-name state into packed buffers (the
+    by-name arrays become views of them): only for a step that owns the whole state, never
+    for a chunk of the model axis, which gets a sliced copy of the dict."""
+
+    def flat_state(self, opt_state):
+        """``(state, scalars)``: ``opt_state`` with every by-name dict of arrays (momentum's
+        velocities, Adam's moments) as ``{"all": buffer}`` (the by-name arrays are made views
+        of the buffers), and the keys of its other entries; None when not allowed or when the
+        state has another form."""
+        if not self.pack_state or not isinstance(opt_state, dict):
+            return None
+        kept = getattr(self, "_flat", None)
+        if kept is not None and kept[0] is opt_state and all(
+                holder.holds(by_name) for holder, by_name in kept[2]):
+            return kept[1]
+        names = set(self.packed.order)
+        parts = {None: opt_state} if set(opt_state) == names else opt_state
+        state, scalars, holders = {}, [], []
+        for key, value in parts.items():
+            if not isinstance(value, dict):
+                state[key] = value
+                scalars.append(key)
+                continue
+            holder = self._packed_copy(value) if set(value) == names else None
+            if holder is None:
+                return None
+            holders.append((holder, value))
+            state[key] = {"all": holder.flat}
+        if None in state:                         # the state is one by-name dict
+            state = state[None]
+        self._flat = (opt_state, (state, scalars), holders)
+        return self._flat[1]
+
+    def _packed_copy(self, by_name):
+        """A packing laid out like the parameters holding ``by_name``'s values, with
+        ``by_name`` pointed at its views; None if the arrays do not fit."""
+        if any(np.shape(by_name[n]) != self.packed.shapes[n]
+               or np.asarray(by_name[n]).dtype != self.packed.flat.dtype for n in by_name):
+            return None
+        holder = Packed(like=self.packed)
+        for name, view in holder.views.items():
+            view[...] = by_name[name]
+        holder.point(by_name)
+        return holder
 
     def add(self, delta):
         """``w += delta``, in one go when the optimizer answered for the whole buffer."""

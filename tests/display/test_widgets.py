@@ -816,3 +816,15 @@ def test_a_comparisons_snapshot_puts_the_left_side_above_the_right():
     assert snap.shape == (2 * height, width, 3)
     assert np.array_equal(snap[:height], comp.left.view.rendered())
     assert np.array_equal(snap[height:], comp.right.view.rendered())
+
+
+def test_a_path_that_fails_for_a_bug_raises_it_from_run(monkeypatch):
+    async def build():
+        dash = widgets.Dashboard(**SMALL)            # trains in a thread: a loop is running
+        return dash
+    from nnreg_core.display import build as path_build
+    monkeypatch.setattr(path_build, "train_path", lambda *a, **k: 1 / 0)
+    dash = asyncio.run(build())
+    with pytest.raises(RuntimeError, match="strength path failed") as info:
+        dash.run()
+    assert isinstance(info.value.__cause__, ZeroDivisionError)

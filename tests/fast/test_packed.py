@@ -373,3 +373,37 @@ def test_float32_chunks_give_the_same_bits_on_any_number_of_threads(monkeypatch)
         assert run.stepper.packed.flat.dtype == np.float32 and len(run.stepper.chunks.bounds) == 3
         finals[workers] = run.params
     assert_same_params(finals[1], finals[2])
+
+
+def owner(array):
+    """The array that owns ``array``'s memory."""
+    while array.base is not None:
+        array = array.base
+    return array
+
+
+@pytest.mark.parametrize("optimizer", [lambda: nc.Adam(0.01), lambda: nc.Momentum(0.1, 0.9),
+                                       lambda: nc.Momentum(0.1, 0.9, nesterov=True)])
+@pytest.mark.parametrize("n_models", [None, 3])
+def test_momentum_and_adam_update_the_packed_buffer_at_once_with_the_per_name_bits(optimizer,
+                                                                                   n_models):
+    ds, net, params = problem(n_models, activation="tanh")
+    runs = {}
+    for backend in ("auto", "reference"):
+        run = nc.Run(net, {n: p.copy() for n, p in params.items()}, ds.X_train, ds.y_train,
+                     optimizer=optimizer(), regularizers=[nc.L2(1e-2)], epochs=3,
+                     batch_size=10, rng=3, backend=backend)
+        run.run_all()
+        runs[backend] = run
+    fast, reference = runs["auto"], runs["reference"]
+    assert fast.stepper.kind == "packed"
+    assert all(np.array_equal(fast.params[n], reference.params[n]) for n in params)
+    adam = "t" in fast.opt_state
+    pairs = ([(fast.opt_state[k], reference.opt_state[k]) for k in ("m", "s")] if adam
+             else [(fast.opt_state, reference.opt_state)])
+    for state, expected in pairs:   # one buffer under all names: updated by one call per step
+        assert owner(state["W1"]) is owner(state["b2"])
+        assert owner(expected["W1"]) is not owner(expected["b2"])
+        assert all(np.array_equal(state[n], expected[n]) for n in params)
+    if adam:
+        assert fast.opt_state["t"] == reference.opt_state["t"] == 3 * -(-len(ds.X_train) // 10)
