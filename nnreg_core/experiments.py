@@ -168,6 +168,17 @@ class Sweep:
         """The column index whose mean ``name`` is lowest."""
         return int(np.argmin(self.mean(name)))
 
+    def columns(self, index):
+        """The sweep of some strength columns only (``index``: a slice or positions), e.g. one
+        of two regularizers trained side by side in one run; it shares the same ``runs``.
+
+        >>> s = Sweep([0.0, 1.0, 0.0, 1.0], [0], {"gap": np.array([[0.1, 0.2, 0.3, 0.4]])}, [])
+        >>> s.columns(slice(2, 4)).field("gap").tolist(), s.columns([1, 3]).strengths.tolist()
+        ([[0.3, 0.4]], [1.0, 1.0])
+        """
+        return Sweep(self.strengths[index], self.seeds,
+                     {name: values[:, index] for name, values in self.fields.items()}, self.runs)
+
     def table(self, names=("train_loss", "test_loss", "gap", "weight_norm"), digits=3,
               label="strength"):
         """The mean ± sd of each field per strength, as aligned text rows (rounded to ``digits``).
