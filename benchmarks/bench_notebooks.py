@@ -15,6 +15,22 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EACH_GOAL, TOTAL_GOAL = 10.0, 60.0
 
 
+def machine_check_seconds(repeats=5):
+    """A fixed piece of NumPy work (a small network's products and tanh, many short calls),
+    timed before and after the notebooks: this machine's speed varies from run to run, and the
+    notebooks' times move with it. Median of ``repeats``."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    X, W = rng.standard_normal((20, 200, 32)), rng.standard_normal((20, 32, 32))
+
+    def work():
+        start = time.perf_counter()
+        for _ in range(200):
+            np.tanh(X @ W)
+        return time.perf_counter() - start
+    return statistics.median(work() for _ in range(repeats))
+
+
 def execute_seconds(path, timeout=600):
     """Wall time of executing one notebook in a fresh kernel (outputs are not saved)."""
     import nbformat
@@ -38,6 +54,7 @@ def main():
         return
     print(f"Each notebook executed from a fresh python3 kernel (start-up included), median of "
           f"{args.repeats} run(s); goals: each < {EACH_GOAL:g} s, total < {TOTAL_GOAL:g} s.\n")
+    before = machine_check_seconds()
     total = 0.0
     for path in paths:
         seconds = statistics.median(execute_seconds(path) for _ in range(args.repeats))
@@ -46,6 +63,8 @@ def main():
         print(f"{path.name:45s} {seconds:6.2f} s  {verdict}")
     verdict = "ok" if total < TOTAL_GOAL else "OVER"
     print(f"{'total':45s} {total:6.2f} s  {verdict}  ({len(paths)} notebooks)")
+    print(f"machine check (fixed NumPy work, lower is faster): {before:.3f} s before, "
+          f"{machine_check_seconds():.3f} s after")
 
 
 if __name__ == "__main__":
