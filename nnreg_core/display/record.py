@@ -7,7 +7,8 @@ For K models trained together (a path of strengths, or one live run with K = 1) 
 - per layer, the weight histogram's counts on fixed bins ``(E+1, K, n_bins)`` with the exact
   zeros and the weights beyond the bins;
 - at a coarser step, the weights in float32, from which the map panel's picture of one model is
-  computed when a frame is drawn (about a millisecond): class probabilities on a grid over the
+  computed when a frame is drawn (about a millisecond; the end states' maps of all K models are
+  computed once, when training ends: :meth:`Recording.finish`): class probabilities on a grid over the
   inputs (2-D classification, as bytes, ``p ≈ byte/255``) or the fitted curve (1-D regression).
   Computing the maps of every model while training took a third of a path's time.
 
@@ -102,7 +103,7 @@ class Recording:
         self.total, self.bins, self.probe = int(total), np.asarray(bins), probe
         self.epochs, self.map_index = [], []
         self.curves = {name: [] for name in FIELDS}
-        self.snapshots, self.map_weights, self._maps = [], [], {}
+        self.snapshots, self.map_weights, self._maps, self.end_maps = [], [], {}, None
         self.diverged = np.zeros(len(self.strengths), dtype=int)
         self.message = ""
         self.changes = []
@@ -156,12 +157,19 @@ class Recording:
                      self._map(k, index), self._message(k, epoch), self.n_weights,
                      [c for c in self.changes if c[0] <= epoch])
 
+    def finish(self):
+        """Training is over: compute every model's last map at once (one batched call), so that
+        a strength slider's end states are drawn without computing one."""
+        if self.map_weights:
+            self.end_maps = self.probe(self.map_weights[-1])
+
     def _map(self, k, index):
         """Model k's map at its ``index``-th recorded epoch (the last map kept by then)."""
         if not self.map_weights:
             return None
         key = (k, self.map_index[index])
-        values = self._maps.get(key)
+        last = key[1] == len(self.map_weights) - 1
+        values = self.end_maps[k] if last and self.end_maps is not None else self._maps.get(key)
         if values is None:
             weights = self.map_weights[key[1]]
             values = self.probe({name: p[k:k + 1] for name, p in weights.items()})[0]
@@ -198,7 +206,9 @@ class Recording:
                      if v is not None)
         counts = sum(a.nbytes for layers in self.snapshots for c in layers for a in c)
         weights = sum(p.nbytes for kept in self.map_weights for p in kept.values())
-        return curves + counts + weights + sum(m.nbytes for m in self._maps.values())
+        computed = sum(m.nbytes for m in self._maps.values())
+        return (curves + counts + weights + computed
+                + (0 if self.end_maps is None else self.end_maps.nbytes))
 
 
 def probabilities_probe(model, grid):

@@ -94,6 +94,7 @@ def train_path(settings, dataset, strengths, bins, progress=None, cancelled=None
                           with_map=at % map_every == 0 or run.epoch == run.epochs)
             if progress is not None:
                 progress(run.epoch, run.epochs)
+    recording.finish()
     return recording
 
 

@@ -828,3 +828,16 @@ def test_a_path_that_fails_for_a_bug_raises_it_from_run(monkeypatch):
     with pytest.raises(RuntimeError, match="strength path failed") as info:
         dash.run()
     assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+def test_the_slider_draws_every_end_state_without_computing_a_map():
+    dash = widgets.Dashboard(regularizer="l2", strength=1e-2, **SMALL)
+    recording, calls = dash.recording, []
+    assert recording.end_maps.shape[0] == len(recording)
+    probe = recording.probe
+    recording.probe = lambda params: (calls.append(1), probe(params))[1]
+    for value in dash.strengths:
+        dash.controls["strength"].value = value
+    assert calls == []
+    dash.controls["epoch"].value = 3                    # an earlier epoch: computed on demand
+    assert calls == [1]
