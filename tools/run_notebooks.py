@@ -21,9 +21,14 @@ What is saved besides the run's outputs:
 import argparse
 import base64
 import io
+import os
 import sys
 import time
 from pathlib import Path
+
+# The kernels run as the tests' do (tests/conftest.py): OpenBLAS splits float32 products
+# differently on two threads, which moves the float32 sweeps' last digits.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 MAX_BYTES = 400_000
