@@ -1,7 +1,8 @@
 """What a class sees, measured in the page: overflow, static figures' text size, keyboard reach.
 
 - :data:`FIGURE_RECORDER`: kernel code that records, for every static figure the inline backend
-  shows, its PNG width and its smallest tick label (points; at the figure's dpi);
+  shows and every dashboard snapshot, its PNG width and its smallest tick label (points; at the
+  figure's dpi);
 - :func:`static_figures`: each shown PNG's natural and displayed width, in page order;
 - :func:`smallest_tick_pixels`: both combined, the tick label size in screen pixels;
 - :func:`overflowing`: output areas (and widget boxes in them) wider than their room;
@@ -14,30 +15,43 @@ import matplotlib.pyplot as _plt
 from matplotlib.figure import Figure as _Figure
 from PIL import Image as _Image
 
+def _nnreg_write(path, png, figures):
+    width = _Image.open(_io.BytesIO(png)).size[0]
+    sizes = [label.get_fontsize() for fig in figures for ax in fig.axes
+             for label in ax.get_xticklabels() + ax.get_yticklabels()
+             if label.get_visible() and label.get_text()]
+    with open(path, "a") as out:
+        out.write(_json.dumps({"png_width": width, "dpi": figures[0].dpi,
+                               "smallest_tick_pt": min(sizes, default=None)}) + "\\n")
+
 def _nnreg_record(formatter, path):
     original = formatter.lookup_by_type(_Figure)
 
     def record(fig):
         shown = original(fig)
-        if not shown:
-            return shown
-        data = _b64.b64decode(shown) if isinstance(shown, str) else shown
-        width = _Image.open(_io.BytesIO(data)).size[0]
-        sizes = [label.get_fontsize() for ax in fig.axes
-                 for label in ax.get_xticklabels() + ax.get_yticklabels()
-                 if label.get_visible() and label.get_text()]
-        with open(path, "a") as out:
-            out.write(_json.dumps({"png_width": width, "dpi": fig.dpi,
-                                   "smallest_tick_pt": min(sizes, default=None)}) + "\\n")
+        if shown:
+            _nnreg_write(path, _b64.b64decode(shown) if isinstance(shown, str) else shown, [fig])
         return shown
 
     formatter.for_type(_Figure, record)
 
+def _nnreg_record_snapshots(path):
+    from nnreg_core.display import Comparison, Dashboard
+    for cls, figures in ((Dashboard, lambda d: [d.figure]),
+                         (Comparison, lambda c: [c.left.figure, c.right.figure])):
+        def snapshot(self, _original=cls.snapshot, _figures=figures):
+            image = _original(self)
+            _nnreg_write(path, image.data, _figures(self))
+            return image
+        cls.snapshot = snapshot
+
 get_ipython().run_line_magic("matplotlib", "inline")  # registers the PNG printer of figures
 _nnreg_record(get_ipython().display_formatter.formatters["image/png"], RECORDS_PATH)
+_nnreg_record_snapshots(RECORDS_PATH)
 """
-"""Kernel code wrapping the ``image/png`` formatter of figures: each shown figure appends one
-JSON line ``{png_width, dpi, smallest_tick_pt}`` to the file ``RECORDS_PATH`` (replace the
+"""Kernel code wrapping the ``image/png`` formatter of figures and the dashboards' ``snapshot``:
+each shown figure or snapshot appends one JSON line ``{png_width, dpi, smallest_tick_pt}`` to
+the file ``RECORDS_PATH`` (replace the
 name with the path's repr: :func:`figure_recorder`). Run it before the cells."""
 
 
