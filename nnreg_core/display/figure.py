@@ -98,7 +98,7 @@ class LiveFigure:
 def png_image(*pictures):
     """``(h, w, 3)`` uint8 pictures stacked top to bottom (narrower ones padded with white on
     the right) as one PNG :class:`IPython.display.Image`."""
-    from PIL import Image as PILImage   # matplotlib's own PNG writer
+    from PIL import Image as PILImage   # Pillow: installed with matplotlib
     width = max(p.shape[1] for p in pictures)
     rows = [np.pad(p, ((0, 0), (0, width - p.shape[1]), (0, 0)), constant_values=255)
             for p in pictures]

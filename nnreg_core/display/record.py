@@ -6,11 +6,12 @@ For K models trained together (a path of strengths, or one live run with K = 1) 
 - the reported numbers (data losses, penalty, accuracies, weight norm, exact zeros), ``(E, K)``;
 - per layer, the weight histogram's counts on fixed bins ``(E+1, K, n_bins)`` with the exact
   zeros and the weights beyond the bins;
-- at a coarser step, the weights in float32, from which the map panel's picture of one model is
-  computed when a frame is drawn (about a millisecond; the end states' maps of all K models are
-  computed once, when training ends: :meth:`Recording.finish`): class probabilities on a grid over the
+- at a coarser step, the weights in float32. The map panel's picture of one model is computed
+  from them when a frame is drawn (about a millisecond): class probabilities on a grid over the
   inputs (2-D classification, as bytes, ``p ≈ byte/255``) or the fitted curve (1-D regression).
-  Computing the maps of every model while training took a third of a path's time.
+  The end states' maps of all K models are computed once, when training ends
+  (:meth:`Recording.finish`). Computing every model's maps while training took a third of a
+  path's time.
 
 So a whole path fits in a few MB (:attr:`Recording.nbytes`) and any epoch of any model is drawn
 without training: :meth:`Recording.frame`.

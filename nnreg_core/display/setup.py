@@ -17,9 +17,9 @@ from ..train import Run
 OWN_DATA = "your data"
 MODES = ("path", "live")
 TRAIN_DTYPE = np.float32
-"""The precision dashboards train in (path and live alike): float32 tanh is vectorized in NumPy,
-so a path trains about twice as fast, and a drawn curve needs no more than its 7 digits. The
-lessons' exact claims are proven in float64 by the core and its tests."""
+"""The precision dashboards train and evaluate in (path and live alike): a drawn curve needs no
+more than its 7 digits, and NumPy's float32 tanh takes about a quarter of float64's time (the
+README's Performance section). The lessons' exact claims are proven in float64."""
 
 
 @dataclass
@@ -150,13 +150,13 @@ def load_dataset(settings, own=None):
 
 
 def build_run(settings, dataset, strength=None, n_models=None, snapshots=True,
-              evaluate_every=1, evaluate_dtype=None):
+              evaluate_every=1):
     """The network, its regularizers and a :class:`Run` for these settings.
 
     Args:
         strength: the strength, or one per model ``(K,)`` (default ``settings.strength``).
         n_models: K for a batched path; None for one model.
-        evaluate_every, evaluate_dtype: as for :class:`Run`.
+        evaluate_every: as for :class:`Run`.
 
     Returns:
         ``(net, regularizers, run)``; the initial weights come from ``settings.seed``.
@@ -168,7 +168,7 @@ def build_run(settings, dataset, strength=None, n_models=None, snapshots=True,
     run = Run(net, params, dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,
               optimizer=SGD(settings.lr), regularizers=regs, epochs=settings.epochs,
               batch_size=settings.batch_size, rng=settings.seed, snapshots=snapshots,
-              evaluate_every=evaluate_every, evaluate_dtype=evaluate_dtype)
+              evaluate_every=evaluate_every)
     return net, regs, run
 
 

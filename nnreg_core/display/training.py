@@ -15,9 +15,6 @@ from .. import catalog
 from .record import Recording, boundary_grid, fit_grid, fit_probe, probabilities_probe
 from .setup import build_run, map_kind
 
-EVALUATE_DTYPE = np.float32
-"""The precision a path's curves are evaluated in (training stays float64): drawn curves need
-no more than float32's 7 digits, and it evaluates about 3x faster."""
 CURVE_POINTS = 100
 """At most this many evaluated epochs per run (every epoch for runs up to 100 epochs)."""
 MAP_FRAMES = 25
@@ -72,7 +69,7 @@ def train_path(settings, dataset, strengths, bins, progress=None, cancelled=None
     values = None if settings.regularizer == "none" else np.asarray(strengths, dtype=float)
     step = evaluation_step(settings.epochs)
     net, _, run = build_run(settings, dataset, strength=values, n_models=k, snapshots=False,
-                            evaluate_every=step, evaluate_dtype=EVALUATE_DTYPE)
+                            evaluate_every=step)
     n_evaluations = math.ceil(settings.epochs / step)
     map_every = max(1, math.ceil(n_evaluations / MAP_FRAMES))
     recording = Recording(strengths, settings.epochs, bins, map_probe(net, dataset))

@@ -200,6 +200,7 @@ class PackedSpace:
         opt_state.update((key, state[key]) for key in scalars)   # e.g. Adam's step count
         return delta
 
+    _flat = None           # (opt_state, (state, scalars), holders) of the last flat_state
     pack_state = False
     """Whether :meth:`optimize` may move an optimizer's by-name state into packed buffers (the
     by-name arrays become views of them): only for a step that owns the whole state, never
@@ -212,7 +213,7 @@ class PackedSpace:
         state has another form."""
         if not self.pack_state or not isinstance(opt_state, dict):
             return None
-        kept = getattr(self, "_flat", None)
+        kept = self._flat
         if kept is not None and kept[0] is opt_state and all(
                 holder.holds(by_name) for holder, by_name in kept[2]):
             return kept[1]
