@@ -42,7 +42,7 @@ MIN_INK_FRACTION = 0.02
 SCENARIO = dict(regularizer="l1", strength=1e-2, dataset="circles", hidden=(8,), epochs=60,
                 knobs={"form": "proximal"})
 """The scenario the link test sends; every field differs from the playground's default (the
-strength is on the slider's grid of 0.05 decades, so the readout shows it as it is)."""
+strength is on the slider's grid, so the readout shows it as it is)."""
 SOURCE_MARKERS = ("parse_qs(", "QUERY_STRING\"", "Dashboard(", "import ")
 """Text from the playground's code cells that must not appear on the page."""
 

@@ -57,22 +57,22 @@ def test_building_trains_the_whole_path_and_draws_the_given_strength_at_the_end(
 
 
 def test_the_slider_offers_plain_values_and_the_one_asked_for_exactly():
-    dash = widgets.Dashboard(strength=0.3, lr=0.3, **SMALL)
+    dash = widgets.Dashboard(strength=0.2, lr=0.3, **SMALL)        # 0.2 is off the grid
     labels = dash.controls["strength"].options
-    assert ("0.3", 0.3) in labels and ("0.0001", 0.0001) in labels
+    assert ("0.2", 0.2) in labels and ("0.3", 0.3) in labels and ("0.0001", 0.0001) in labels
     assert dash.controls["lr"].value == 0.3 and dash.controls["lr"].label == "0.3"
-    dash.controls["strength"].value = 0.02
-    assert dash.summary()["strength"] == 0.02 and "λ=0.02" in dash.panels.title.get_text()
+    dash.controls["strength"].value = 0.03
+    assert dash.summary()["strength"] == 0.03 and "λ=0.03" in dash.panels.title.get_text()
 
 
 def test_a_strength_change_redraws_from_the_cache_without_training():
     dash = widgets.Dashboard(strength=1e-4, **SMALL)
     build, weak = dash.build, dash.summary()
     weak_heights = heights(dash)
-    dash.controls["strength"].value = 0.5
+    dash.controls["strength"].value = 0.3
     assert dash.build is build
     strong = dash.summary()
-    assert strong["strength"] == 0.5 and strong["weight_norm"] < 0.5 * weak["weight_norm"]
+    assert strong["strength"] == 0.3 and strong["weight_norm"] < 0.5 * weak["weight_norm"]
     middle = len(weak_heights) // 2
     assert sum(heights(dash)[middle - 1:middle + 2]) > sum(weak_heights[middle - 1:middle + 2])
     np.testing.assert_array_equal(heights(dash), dash.frame().counts[1])
@@ -173,15 +173,15 @@ def test_live_mode_changes_the_strength_mid_run_and_marks_it():
     dash.reset()
     dash.step(30)
     norm_at_30 = dash.summary()["weight_norm"]
-    dash.controls["strength"].value = 0.5
-    assert dash.live.regularizers[0].lam == 0.5 and dash.summary()["epoch"] == 60
+    dash.controls["strength"].value = 0.3
+    assert dash.live.regularizers[0].lam == 0.3 and dash.summary()["epoch"] == 60
     assert dash.summary()["weight_norm"] < 0.6 * norm_at_30
     texts = [a.get_text() for a in dash.panels.marks if hasattr(a, "get_text")]
-    assert "→ 0.5" in " ".join(texts)
+    assert "→ 0.3" in " ".join(texts)
     lines = [a for a in dash.panels.marks if not hasattr(a, "get_text")]
     assert lines and lines[0].get_xdata()[0] == 30
     dash.controls["mid_run"].value = False      # back to the path: no marks, the cache drawn
-    assert dash.panels.marks == [] and dash.summary()["strength"] == 0.5
+    assert dash.panels.marks == [] and dash.summary()["strength"] == 0.3
 
 
 def test_proximal_l1_zero_counts_reach_the_histogram():
@@ -490,7 +490,7 @@ def test_a_blitted_frame_equals_a_full_render(mode):
     dash = shown(widgets.Dashboard(mode=mode, **SMALL))
     if mode == "path":
         before = dash.blitter.blits
-        dash.controls["strength"].value = 0.05
+        dash.controls["strength"].value = 0.03
         assert dash.blitter.blits == before + 1
     else:
         dash.reset()
@@ -529,14 +529,14 @@ def test_no_frame_is_rendered_before_a_view_and_the_views_first_draw_shows_the_s
     dash._repr_mimebundle_()
     sent = []
     dash.canvas.send_binary = sent.append
-    dash.controls["strength"].value = 0.05
+    dash.controls["strength"].value = 0.03
     dash.controls["epoch"].value = 10
     assert sent == [] and dash.blitter.full_draws == dash.blitter.blits == 0
     dash.canvas._handle_message(dash.canvas, {"type": "initialized"}, [])
     dash.canvas._handle_message(dash.canvas, {"type": "refresh"}, [])
     dash.figure.canvas.draw()                      # what the view's refresh asks for
     assert sent and dash.blitter.full_draws >= 1
-    assert "0.05" in dash.panels.title.get_text() and dash.summary()["epoch"] == 10
+    assert "0.03" in dash.panels.title.get_text() and dash.summary()["epoch"] == 10
     dash.controls["strength"].value = 0.1          # the view is up: frames are sent again
     assert dash.blitter.blits == 1
 
@@ -795,7 +795,7 @@ def decoded(image):
 
 def test_a_snapshot_is_the_live_figure_as_drawn_and_matches_the_static_figure():
     dash = widgets.Dashboard(**SMALL)
-    dash.controls["strength"].value = 0.05
+    dash.controls["strength"].value = 0.03
     snap = decoded(dash.snapshot())
     dash.figure.canvas.draw()
     assert np.array_equal(snap, rendered(dash)[..., :3])

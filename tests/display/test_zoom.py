@@ -101,7 +101,7 @@ def test_a_zoomed_dashboard_blits_frames_equal_to_a_full_render_and_zooms_back()
     assert dash.view.zoom.zoom == 1.3
     answer_resize(dash.canvas)
     blits = dash.blitter.blits
-    dash.controls["strength"].value = 0.05
+    dash.controls["strength"].value = 0.03
     assert dash.blitter.blits == blits + 1
     blitted = np.asarray(dash.canvas.get_renderer().buffer_rgba()).copy()
     dash.figure.canvas.draw()
