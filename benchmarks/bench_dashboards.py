@@ -36,6 +36,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import psutil  # noqa: E402
+from IPython.core.inputtransformer2 import TransformerManager  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -72,11 +73,8 @@ def notebook_calls(path):
     cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
     names, calls = dict(STAND_INS), []
     for cell in cells:
-        source = "".join(cell["source"])
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
+        source = TransformerManager().transform_cell("".join(cell["source"]))   # magics as calls
+        tree = ast.parse(source)
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign):
                 names.update(literal_names(node))
