@@ -12,7 +12,6 @@
 FIGURE_RECORDER = """\
 import base64 as _b64, io as _io, json as _json
 import matplotlib.pyplot as _plt
-from matplotlib.figure import Figure as _Figure
 from PIL import Image as _Image
 
 def _nnreg_write(path, png, figures):
@@ -24,16 +23,19 @@ def _nnreg_write(path, png, figures):
         out.write(_json.dumps({"png_width": width, "dpi": figures[0].dpi,
                                "smallest_tick_pt": min(sizes, default=None)}) + "\\n")
 
-def _nnreg_record(formatter, path):
-    original = formatter.lookup_by_type(_Figure)
+def _nnreg_record(path):
+    # IPython's figure printer, wrapped where the PNG formatter looks it up each time it is
+    # registered: a notebook's `%config InlineBackend...` registers the formatter again.
+    import IPython.core.pylabtools as pylabtools
+    original = pylabtools.print_figure
 
-    def record(fig):
-        shown = original(fig)
-        if shown:
+    def print_figure(fig, fmt="png", *args, **kwargs):
+        shown = original(fig, fmt, *args, **kwargs)
+        if shown and fmt == "png":
             _nnreg_write(path, _b64.b64decode(shown) if isinstance(shown, str) else shown, [fig])
         return shown
 
-    formatter.for_type(_Figure, record)
+    pylabtools.print_figure = print_figure
 
 def _nnreg_record_snapshots(path):
     from nnreg_core.display import Comparison, Dashboard
@@ -45,11 +47,13 @@ def _nnreg_record_snapshots(path):
             return image
         cls.snapshot = snapshot
 
+_nnreg_record(RECORDS_PATH)
 get_ipython().run_line_magic("matplotlib", "inline")  # registers the PNG printer of figures
-_nnreg_record(get_ipython().display_formatter.formatters["image/png"], RECORDS_PATH)
 _nnreg_record_snapshots(RECORDS_PATH)
 """
-"""Kernel code wrapping the ``image/png`` formatter of figures and the dashboards' ``snapshot``:
+"""Kernel code wrapping IPython's figure printer (the ``image/png`` formatter of figures calls
+it, however often a notebook's ``%config`` registers that formatter again) and the dashboards'
+``snapshot``:
 each shown figure or snapshot appends one JSON line ``{png_width, dpi, smallest_tick_pt}`` to
 the file ``RECORDS_PATH`` (replace the
 name with the path's repr: :func:`figure_recorder`). Run it before the cells."""
