@@ -204,3 +204,9 @@ def canvas_png(figure):
     url = figure.locator("canvas").first.evaluate("(canvas) => canvas.toDataURL('image/png')")
     return b64decode(url.split(",", 1)[1])
 
+
+def superseded_frame(request):
+    """Whether a failed request is a live figure's frame that a newer frame replaced before it
+    loaded: ipympl shows each frame through a ``blob:`` URL on one image, and pointing the image
+    at the next frame aborts the one still loading (that frame is simply never painted)."""
+    return request.url.startswith("blob:") and request.failure == "net::ERR_ABORTED"

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from lab import LabServer
+from page import superseded_frame
 
 REPO = Path(__file__).resolve().parents[2]
 READY_PATH = "voila/static/voila.js"
@@ -81,8 +82,8 @@ def watch_page(page):
     page.on("console", lambda message: message.type == "error"
             and seen["console_errors"].append(message.text))
     page.on("pageerror", lambda error: seen["page_errors"].append(str(error)))
-    page.on("requestfailed", lambda request: seen["failed_requests"].append(
-        f"{request.url}: {request.failure}"))
+    page.on("requestfailed", lambda request: superseded_frame(request) or seen[
+        "failed_requests"].append(f"{request.url}: {request.failure}"))
     page.on("response", lambda response: response.status >= 400 and seen[
         "failed_requests"].append(f"{response.url}: HTTP {response.status}"))
     return seen
