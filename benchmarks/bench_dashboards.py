@@ -72,9 +72,13 @@ def notebook_calls(path):
     of the names it uses (literal assignments of earlier cells)."""
     cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
     names, calls = dict(STAND_INS), []
-    for cell in cells:
+    for number, cell in enumerate(cells):
         source = TransformerManager().transform_cell("".join(cell["source"]))   # magics as calls
-        tree = ast.parse(source)
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as error:   # said, not skipped: a skipped cell hides its dashboards
+            raise SystemExit(f"{path.name}, code cell {number}: not Python even after IPython's "
+                             f"transformer ({error.msg}, line {error.lineno}).") from error
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign):
                 names.update(literal_names(node))

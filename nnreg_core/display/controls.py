@@ -63,7 +63,7 @@ def make_controls(settings, own_data):
                                   style=label_style(), layout=menu()),
         "strength": strength_slider(settings.regularizer, settings.strength, settings.lr),
         "l1_ratio": W.SelectionSlider(options=value_options(sliders.grid(
-                                          dict(min=0.0, max=1.0, log=False),
+                                          dict(min=0.0, max=1.0, log=False, step=0.05),
                                           knobs.get("l1_ratio", 0.5))),
                                       value=float(knobs.get("l1_ratio", 0.5)),
                                       description="L1 ratio r (elastic net)",

@@ -31,8 +31,8 @@ OUTPUT_WIDTH_PX = 848
 NOTEBOOK_DPI = 72
 """The notebooks' figure dpi (``notebooks/matplotlibrc``): one point is one screen pixel."""
 FIGURE_WIDTH = 11.5
-"""The widest figure, in inches, shown unscaled at 1280 px (828 px at 72 dpi, some margin kept
-for the PNG's tight bounding box)."""
+"""The widest figure, in inches, shown unscaled at 1280 px (828 px at 72 dpi, drawn uncropped
+as the lessons draw figures; 20 px to spare in the 848 px output area)."""
 
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9",
              "bluish green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",

@@ -224,12 +224,13 @@ def _history(epochs=5):
 
 # ---------------------------------------------------------------- on a projector
 def _png_width_at_notebook_dpi(fig):
-    """The PNG width in pixels the inline backend shows (72 dpi, tight bounding box)."""
+    """The PNG width in pixels the lessons' inline backend shows (72 dpi, uncropped: each
+    lesson sets ``InlineBackend.print_figure_kwargs = {"bbox_inches": None}``)."""
     import io
 
     from PIL import Image
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=72, bbox_inches=None)
     return Image.open(buffer).size[0]
 
 

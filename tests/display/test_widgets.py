@@ -416,7 +416,7 @@ def test_static_figures_fit_the_notebook_output_at_1280_px():
     comp = widgets.Comparison(left=dict(regularizer="l1"), right=dict(regularizer="l2"), **SMALL)
     for fig in (comp.left.static_figure(), comp.static_figure()):
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
+        fig.savefig(buffer, format="png", bbox_inches=None)      # as the lessons show it
         assert Image.open(buffer).size[0] <= style.OUTPUT_WIDTH_PX
         plt.close(fig)
 
