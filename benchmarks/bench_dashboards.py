@@ -71,9 +71,9 @@ def notebook_calls(path):
     """``[(source, namespace)]``: each Dashboard/Comparison call of a notebook, with the values
     of the names it uses (literal assignments of earlier cells)."""
     cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
-    names, calls = dict(STAND_INS), []
+    names, calls, ipython = dict(STAND_INS), [], TransformerManager()
     for number, cell in enumerate(cells):
-        source = TransformerManager().transform_cell("".join(cell["source"]))   # magics as calls
+        source = ipython.transform_cell("".join(cell["source"]))   # magics as calls
         try:
             tree = ast.parse(source)
         except SyntaxError as error:   # said, not skipped: a skipped cell hides its dashboards

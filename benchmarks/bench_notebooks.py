@@ -59,8 +59,7 @@ def main():
         print(f"No notebooks found in {NOTEBOOKS}.")
         return
     print(f"Each notebook executed from a fresh python3 kernel (start-up included, shut-down "
-          f"not), median of "
-          f"{args.repeats} run(s); goals: each < {EACH_GOAL:g} s, total < {TOTAL_GOAL:g} s.\n")
+          f"not), median of {args.repeats} run(s); goals: each < {EACH_GOAL:g} s, total < {TOTAL_GOAL:g} s.\n")
     before = machine_check_seconds()
     total = 0.0
     for path in paths:
