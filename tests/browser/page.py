@@ -7,6 +7,7 @@ command, and sliders are moved with the keyboard on their handle.
 import time
 
 from lab import CHROMIUM_ARGS
+from quiet import computing
 from shots import wait_until_settled
 
 
@@ -62,10 +63,13 @@ def run_all_cells(page, timeout_ms=120_000):
 
     Returns:
         A list of ``"ename: evalue"`` strings, one per error output; empty when all cells ran.
+    The cells run while holding :func:`quiet.computing` (no other test process times an answer
+    meanwhile).
     """
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    wait_for_idle_kernel(page, timeout_ms)
+    with computing():
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+        page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        wait_for_idle_kernel(page, timeout_ms)
     return page.evaluate("""() => {
         const errors = [];
         for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {

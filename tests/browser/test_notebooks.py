@@ -11,7 +11,10 @@ matching ``notebooks/*.ipynb`` is opened, Run All'd, and checked:
   number boxes move from the keyboard (a menu: Alt+ArrowDown opens it, an arrow picks, Enter
   takes it; JupyterLab keeps a plain ArrowUp/ArrowDown on a menu for moving between cells);
 - every strength slider, moved by one ArrowRight on its handle, changes its figure, which
-  reaches its final picture within :data:`ANSWER_SECONDS` of the key press;
+  reaches its final picture within :data:`ANSWER_SECONDS` of the key press: timed in the page,
+  from the key press to the last frame the figure's canvas drew before it settled (screenshots
+  only decide when it has settled), while no other test process runs notebook cells
+  (:mod:`quiet`; the wait is recorded);
 - a menu change leaves as many canvases in the dashboard as before (no stale copy);
 - at 1920x1080 every live figure grows (:data:`MIN_GROWTH`) and still fits its output area.
 
@@ -31,6 +34,7 @@ import lab as lab_server
 import measure
 import page as browser
 import shots as screenshots
+from quiet import computing, timing
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -45,6 +49,24 @@ MIN_TEXT_PX = 14
 """No tick label under this many screen pixels."""
 ANSWER_SECONDS = 1.0
 """A strength slider's figure shows its final state within this long of the key press."""
+DRAW_RECORDER = """
+window.nnregDraws = [];
+window.nnregKeys = [];
+const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    if (this.canvas.isConnected) window.nnregDraws.push([performance.now(), this.canvas]);
+    return drawImage.apply(this, args);
+};
+document.addEventListener("keydown", () => window.nnregKeys.push(performance.now()), true);
+"""
+"""Recorded in the page, on its own clock: every key press, and every image drawn on a canvas on
+the page (ipympl paints each frame it receives onto the figure's canvas with ``drawImage``)."""
+LAST_DRAW_AFTER_KEY = """(figure) => {
+    const pressed = window.nnregKeys[window.nnregKeys.length - 1];
+    const drawn = window.nnregDraws.filter(([t, canvas]) => t >= pressed && figure.contains(canvas));
+    return drawn.length ? (drawn[drawn.length - 1][0] - pressed) / 1000 : null;
+}"""
+"""Seconds from the last key press to the last frame the figure's canvas drew (None: none)."""
 SETTLE_SECONDS = 0.6
 """A figure unchanged this long (and its progress bars full) has reached its final state."""
 KEY_RETRY_SECONDS = 1.0
@@ -126,36 +148,52 @@ def settle(output, figure, since, timeout_s=MAX_WAIT_SECONDS, first_change_withi
             return frames[-1][1], frames[-1][0] - since, False
 
 
+def own_figure(slider, output):
+    """The figure a slider moves: a Comparison's side has its own (``nnreg-left-figure`` beside
+    ``nnreg-left-controls``), a dashboard its only one."""
+    for side in ("left", "right"):
+        if slider.locator(f"xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '),"
+                          f" ' nnreg-{side}-controls ')]").count():
+            return output.locator(f".nnreg-{side}-figure {FIGURE} >> visible=true").first
+    return output.locator(f"{FIGURE} >> visible=true").first
+
+
 def check_strength_sliders(page, output, number, artifacts):
     """Press ArrowRight (ArrowLeft at the top) once on each strength slider's handle; time the
-    figure's answer."""
+    answer of the slider's own figure."""
     results, problems = [], []
-    figure = output.locator(f"{FIGURE} >> visible=true").first
     for k, slider in enumerate(output.locator(".widget-slider").all()):
         label = slider.locator(".widget-label").inner_text().strip()
         if not STRENGTH_LABEL.search(label) or slider.locator(".noUi-handle").count() == 0:
             continue
-        before, _, _ = settle(output, figure, time.monotonic())
-        value = browser.slider_readout(slider)
-        handle = slider.locator(".noUi-handle").first
-        at_top = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-        key = "ArrowLeft" if at_top else "ArrowRight"
-        handle.focus()
-        pressed = time.monotonic()
-        handle.press(key)
-        final, seconds, settled = settle(output, figure, pressed, start=before,
-                                         first_change_within=FIRST_CHANGE_SECONDS)
+        figure = own_figure(slider, output)
+        with timing() as waited:  # no other test process runs notebook cells meanwhile
+            before, _, _ = settle(output, figure, time.monotonic())
+            value = browser.slider_readout(slider)
+            handle = slider.locator(".noUi-handle").first
+            at_top = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            key = "ArrowLeft" if at_top else "ArrowRight"
+            handle.focus()
+            pressed = time.monotonic()
+            handle.press(key)
+            final, seen_after, settled = settle(output, figure, pressed, start=before,
+                                                first_change_within=FIRST_CHANGE_SECONDS)
+            seconds = figure.evaluate(LAST_DRAW_AFTER_KEY)
         moved = browser.slider_readout(slider)
         changed = screenshots.changed_fraction(before, final)
         (artifacts / f"dashboard{number}_strength{k}_after.png").write_bytes(final)
         row = {"slider": label, "key": key, "from": value, "to": moved, "changed_fraction": round(changed, 4),
-               "seconds_to_final": round(seconds, 2), "settled": settled}
+               "seconds_to_final": None if seconds is None else round(seconds, 3),
+               "screenshot_seconds": round(seen_after, 2), "settled": settled,
+               "waited_for_quiet_s": round(waited, 1)}
         results.append(row)
         if moved == value or changed < MIN_CHANGED_FRACTION:
             problems.append(f"dashboard {number}: {label!r} {value} -> {moved} changed "
                             f"{changed:.2%} of the figure")
-        if not settled or seconds > ANSWER_SECONDS:
-            problems.append(f"dashboard {number}: {label!r} final picture after {seconds:.1f} s"
+        if seconds is None:
+            problems.append(f"dashboard {number}: {label!r} drew no frame after the key press")
+        elif not settled or seconds > ANSWER_SECONDS:
+            problems.append(f"dashboard {number}: {label!r} final picture after {seconds:.2f} s"
                             + ("" if settled else " (still changing)"))
     return results, problems
 
@@ -336,6 +374,7 @@ def test_notebook_reads_on_a_projector(lab, notebook):
     records_path = server.root_dir / "notebooks" / f".{notebook.stem}_figures.jsonl"
     records_path.unlink(missing_ok=True)
     page = chromium_browser.new_page(viewport=VIEWPORT)
+    page.add_init_script(DRAW_RECORDER)
     page.set_default_timeout(60_000)
     log = PageLog(page)
     checks, measured = {}, {}
@@ -344,13 +383,14 @@ def test_notebook_reads_on_a_projector(lab, notebook):
         measured["file_browser_width"] = open_with_file_browser(
             page, server, f"notebooks/{notebook.name}")
         browser.kernel_execute(page, measure.figure_recorder(records_path))
-        checks["no error outputs"] = browser.run_all_cells(page, timeout_ms=240_000)
-        measured["run_all_seconds"] = round(time.monotonic() - started, 1)
-        outputs = page.locator(WIDGET_OUTPUT).all()
-        for output in outputs:
-            if output.locator(FIGURE).count():
-                settle(output, output.locator(f"{FIGURE} >> visible=true").first,
-                       time.monotonic())
+        with computing():  # the cells, then the dashboards' paths finishing in the background
+            checks["no error outputs"] = browser.run_all_cells(page, timeout_ms=240_000)
+            measured["run_all_seconds"] = round(time.monotonic() - started, 1)
+            outputs = page.locator(WIDGET_OUTPUT).all()
+            for output in outputs:
+                if output.locator(FIGURE).count():
+                    settle(output, output.locator(f"{FIGURE} >> visible=true").first,
+                           time.monotonic())
         checks["nothing wider than its output area"] = measure.overflowing(page)
         records = [json.loads(line) for line in records_path.read_text().splitlines()] \
             if records_path.exists() else []
@@ -374,19 +414,23 @@ def test_notebook_reads_on_a_projector(lab, notebook):
         checks["every control reached and moved by keyboard"] = keyboard
         measured["growth"], checks["live figures grow at 1920x1080 and fit"] = check_growth(
             page, outputs, artifacts)
-        checks["no console errors"] = log.console
-        checks["no failed requests"] = log.requests
+        checks["no console errors"] = list(log.console)
+        checks["no failed requests"] = list(log.requests)
     except Exception as error:
         page.screenshot(path=artifacts / "page_on_failure.png")
         checks["the checks ran to the end"] = [f"{type(error).__name__}: {str(error)[:500]}"]
     finally:
         measured["seconds"] = round(time.monotonic() - started, 1)
-        (artifacts / "checks.json").write_text(json.dumps(
-            {"checks": checks, "measured": measured}, indent=1, ensure_ascii=False))
+        checked = len(log.console)
         try:
             page.evaluate("async () => await window.jupyterapp.shell.currentWidget"
                           ".sessionContext.shutdown()")
         finally:
             page.close()
+            # The test's own shut-down of the kernel can break a live frame still in flight
+            # (ipympl: "drawImage ... broken"); kept here, not counted as the notebook's.
+            measured["console errors at the kernel's shut-down"] = log.console[checked:]
+            (artifacts / "checks.json").write_text(json.dumps(
+                {"checks": checks, "measured": measured}, indent=1, ensure_ascii=False))
     failing = {name: found for name, found in checks.items() if found}
     assert not failing, json.dumps(failing, indent=1, ensure_ascii=False)[:4000]
