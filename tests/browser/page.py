@@ -68,7 +68,8 @@ def run_all_cells(page, timeout_ms=120_000):
     """
     with computing():
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-        page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.evaluate("async () => await window.jupyterapp.commands"
+                      ".execute('notebook:run-all-cells')")
         wait_for_idle_kernel(page, timeout_ms)
     return page.evaluate("""() => {
         const errors = [];

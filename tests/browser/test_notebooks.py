@@ -63,7 +63,8 @@ document.addEventListener("keydown", () => window.nnregKeys.push(performance.now
 the page (ipympl paints each frame it receives onto the figure's canvas with ``drawImage``)."""
 LAST_DRAW_AFTER_KEY = """(figure) => {
     const pressed = window.nnregKeys[window.nnregKeys.length - 1];
-    const drawn = window.nnregDraws.filter(([t, canvas]) => t >= pressed && figure.contains(canvas));
+    const drawn = window.nnregDraws.filter(([t, canvas]) => t >= pressed
+                                                         && figure.contains(canvas));
     return drawn.length ? (drawn[drawn.length - 1][0] - pressed) / 1000 : null;
 }"""
 """Seconds from the last key press to the last frame the figure's canvas drew (None: none)."""

@@ -11,6 +11,7 @@
 Screenshots are kept in ``tests/artifacts/voila/<test>/``. Select with ``python -m pytest -m
 browser``; without Chromium or Playwright the tests skip, and with ``CI=true`` they fail.
 """
+import contextlib
 import json
 import re
 import shutil
@@ -94,14 +95,22 @@ def new_artifacts_dir(name):
     return path
 
 
-def open_page(chromium, url, artifacts):
-    """A 1280x720 page on ``url``, watched (see :func:`voila_app.watch_page`), loaded."""
-    page = chromium.new_page(viewport=VIEWPORT)
-    page.set_default_timeout(120_000)
-    seen = voila_app.watch_page(page)
-    page.goto(url, wait_until="load")
-    page.screenshot(path=artifacts / "page_loaded.png")
-    return page, seen
+@contextlib.contextmanager
+def opened_page(chromium, url, artifacts):
+    """``(page, seen)``: a 1280x720 page on ``url``, watched (see :func:`voila_app.watch_page`),
+    loaded; closed after the ``with`` block. Voilà runs the notebook's cells while the page
+    loads and draws, so the block holds :func:`quiet.computing` (no other test process times an
+    answer meanwhile)."""
+    with computing():
+        page = chromium.new_page(viewport=VIEWPORT)
+        try:
+            page.set_default_timeout(120_000)
+            seen = voila_app.watch_page(page)
+            page.goto(url, wait_until="load")
+            page.screenshot(path=artifacts / "page_loaded.png")
+            yield page, seen
+        finally:
+            page.close()
 
 
 def dropdown_text(output, label):
@@ -136,32 +145,28 @@ def expected_figures(path):
 @pytest.mark.browser
 def test_playground_is_a_page_without_code_whose_slider_changes_the_figure(chromium, playground):
     artifacts = new_artifacts_dir("playground")
-    with computing():  # Voilà runs the playground's cells while the page loads
-        page, seen = open_page(chromium, playground.url(), artifacts)
-        try:
-            output = browser.output_with_slider(page, STRENGTH_LABEL)
-            text = page.inner_text("body")
-            shown = [marker for marker in SOURCE_MARKERS if marker in text]
-            assert not shown, f"the page shows code: {shown}"
-            assert dropdown_text(output, "regularizer") == "L2"
-            assert dropdown_text(output, "data set") == "moons"
+    with opened_page(chromium, playground.url(), artifacts) as (page, seen):
+        output = browser.output_with_slider(page, STRENGTH_LABEL)
+        text = page.inner_text("body")
+        shown = [marker for marker in SOURCE_MARKERS if marker in text]
+        assert not shown, f"the page shows code: {shown}"
+        assert dropdown_text(output, "regularizer") == "L2"
+        assert dropdown_text(output, "data set") == "moons"
 
-            slider = browser.slider_in(output, STRENGTH_LABEL)
-            figure = browser.figure_in(output)
-            before = browser.wait_until_finished(output, figure)
-            value = browser.slider_readout(slider)
-            browser.press_slider_until(slider, lambda now: now >= 10 * value * 0.999)
-            screenshots.wait_for_change(figure, before, MIN_CHANGED_FRACTION)
-            after = browser.wait_until_finished(output, figure)
-            (artifacts / "figure_before.png").write_bytes(before)
-            (artifacts / "figure_after.png").write_bytes(after)
-            screenshots.save_difference(before, after, artifacts / "figure_difference.png")
-            page.screenshot(path=artifacts / "page_after.png")
-            changed = screenshots.changed_fraction(before, after)
-            assert changed >= MIN_CHANGED_FRACTION, f"only {changed:.2%} of the figure changed"
-            assert voila_app.unexpected(seen) == {}
-        finally:
-            page.close()
+        slider = browser.slider_in(output, STRENGTH_LABEL)
+        figure = browser.figure_in(output)
+        before = browser.wait_until_finished(output, figure)
+        value = browser.slider_readout(slider)
+        browser.press_slider_until(slider, lambda now: now >= 10 * value * 0.999)
+        screenshots.wait_for_change(figure, before, MIN_CHANGED_FRACTION)
+        after = browser.wait_until_finished(output, figure)
+        (artifacts / "figure_before.png").write_bytes(before)
+        (artifacts / "figure_after.png").write_bytes(after)
+        screenshots.save_difference(before, after, artifacts / "figure_difference.png")
+        page.screenshot(path=artifacts / "page_after.png")
+        changed = screenshots.changed_fraction(before, after)
+        assert changed >= MIN_CHANGED_FRACTION, f"only {changed:.2%} of the figure changed"
+        assert voila_app.unexpected(seen) == {}
 
 
 @pytest.mark.browser
@@ -171,45 +176,38 @@ def test_a_scenario_in_the_url_opens_that_scenario(chromium, playground):
     text = Dashboard(**SCENARIO).state()
     artifacts = new_artifacts_dir("scenario")
     (artifacts / "link.json").write_text(json.dumps({"state": text, "scenario": SCENARIO}))
-    with computing():  # Voilà runs the playground's cells while the page loads
-        page, seen = open_page(chromium, playground.url(query=f"state={text}"), artifacts)
-        try:
-            output = browser.output_with_slider(page, STRENGTH_LABEL)
-            figure = browser.figure_in(output)
-            browser.wait_until_finished(output, figure)
-            page.screenshot(path=artifacts / "page_settled.png")
-            assert dropdown_text(output, "regularizer") == "L1"
-            assert dropdown_text(output, "data set") == "circles"
-            assert dropdown_text(output, "hidden layers") == "8"
-            assert dropdown_text(output, "L1 form") == "proximal"
-            slider = browser.slider_in(output, STRENGTH_LABEL)
-            assert browser.slider_readout(slider) == pytest.approx(1e-2, rel=0.01)
-            assert voila_app.unexpected(seen) == {}
-        finally:
-            page.close()
+    with opened_page(chromium, playground.url(query=f"state={text}"), artifacts) as (page, seen):
+        output = browser.output_with_slider(page, STRENGTH_LABEL)
+        figure = browser.figure_in(output)
+        browser.wait_until_finished(output, figure)
+        page.screenshot(path=artifacts / "page_settled.png")
+        assert dropdown_text(output, "regularizer") == "L1"
+        assert dropdown_text(output, "data set") == "circles"
+        assert dropdown_text(output, "hidden layers") == "8"
+        assert dropdown_text(output, "L1 form") == "proximal"
+        slider = browser.slider_in(output, STRENGTH_LABEL)
+        assert browser.slider_readout(slider) == pytest.approx(1e-2, rel=0.01)
+        assert voila_app.unexpected(seen) == {}
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_lesson_renders_with_its_dashboards_drawn(chromium, lessons, path):
     artifacts = new_artifacts_dir(path.stem)
-    with computing():  # Voilà runs the lesson's cells while the page loads and draws
-        page, seen = open_page(chromium, lessons.url(f"voila/render/{path.name}"), artifacts)
-        try:
-            errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], "
-                                  ".jp-RenderedText[data-mime-type*='error']")
-            assert errors.count() == 0, errors.first.inner_text()[:2000]
-            figures = page.locator(".jupyter-matplotlib-canvas-div")
-            expected = expected_figures(path)
-            page.wait_for_function(f"() => document.querySelectorAll("
-                                   f"'.jupyter-matplotlib-canvas-div').length >= {expected}")
-            assert figures.count() == expected
-            for index in range(expected):
-                figures.nth(index).scroll_into_view_if_needed()
-                shot = wait_for_ink(figures.nth(index))
-                (artifacts / f"figure_{index}.png").write_bytes(shot)
-                assert ink_fraction(shot) >= MIN_INK_FRACTION, f"figure {index} is blank"
-            page.screenshot(path=artifacts / "page_drawn.png")
-            assert voila_app.unexpected(seen) == {}
-        finally:
-            page.close()
+    url = lessons.url(f"voila/render/{path.name}")
+    with opened_page(chromium, url, artifacts) as (page, seen):
+        errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], "
+                              ".jp-RenderedText[data-mime-type*='error']")
+        assert errors.count() == 0, errors.first.inner_text()[:2000]
+        figures = page.locator(".jupyter-matplotlib-canvas-div")
+        expected = expected_figures(path)
+        page.wait_for_function(f"() => document.querySelectorAll("
+                               f"'.jupyter-matplotlib-canvas-div').length >= {expected}")
+        assert figures.count() == expected
+        for index in range(expected):
+            figures.nth(index).scroll_into_view_if_needed()
+            shot = wait_for_ink(figures.nth(index))
+            (artifacts / f"figure_{index}.png").write_bytes(shot)
+            assert ink_fraction(shot) >= MIN_INK_FRACTION, f"figure {index} is blank"
+        page.screenshot(path=artifacts / "page_drawn.png")
+        assert voila_app.unexpected(seen) == {}
